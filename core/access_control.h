@@ -1,0 +1,24 @@
+// Type-level access control of the AgentBus (SPEC §1), enforced by every
+// backend at append, before anything is stored.
+//
+//   mail: external   inf_in, inf_out, intent, elect, output: driver
+//   vote: voter      commit, abort: decider   result: executor   policy: admin
+//
+// Also enforced: the author's name equals intent.driver, elect.driver and
+// vote.voter; the payload matches the type; a policy entry's decider, when
+// present, is a well-formed decider policy.
+#pragma once
+
+#include "core/entry.h"
+#include "core/status.h"
+
+namespace logact {
+
+// Whether `role` may append entries of `type`.
+bool RoleMayAppend(Role role, EntryType type);
+
+// OK if `entry` may be appended. Errors: kPermissionDenied (role or name),
+// kInvalidArgument (malformed author, payload, or policy).
+Status CheckAppend(const Entry& entry);
+
+}  // namespace logact

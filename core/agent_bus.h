@@ -1,0 +1,68 @@
+// AgentBus: one append-only, totally ordered, durable log per logical agent
+// (SPEC §1). Every component reaches every other one only through this log.
+//
+// Contract shared by every backend (memory, sqlite, and the simulator's
+// fault-injecting storage), proven by tests/core/bus_conformance_test.cc:
+//  - Positions are dense from 0; Tail() is the next position to be written.
+//  - Append stamps pos (= tail) and ts (= the bus's Clock), checks type-level
+//    access control (core/access_control.h) and only then stores the entry.
+//    A rejected append leaves no entry and does not move the tail.
+//  - When Append returns a position, the entry is durable (for durable
+//    backends) and visible to every later Read/Poll/Tail.
+//
+// Thread-safety: none. A bus is used from one thread (the simulator is single
+// threaded; a deployment serialises access). Determinism: a bus holds no
+// randomness; its only input besides the calls is its Clock.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "core/entry.h"
+#include "core/status.h"
+
+namespace logact {
+
+// A page of a poll: the matching entries and the position to poll from next.
+struct Page {
+  std::vector<Entry> entries;
+  Position next = 0;  // consumers always adopt `next`, even for an empty page
+};
+
+class AgentBus {
+ public:
+  virtual ~AgentBus() = default;
+
+  // Appends `entry`; its pos and ts are overwritten by the bus.
+  // Returns the new entry's position.
+  // Errors: kPermissionDenied (the author's role may not append this type, or
+  //   its name does not match the payload's driver/voter), kInvalidArgument
+  //   (malformed author, payload not matching type, malformed policy),
+  //   kUnavailable (storage failed; nothing was appended), kUnknownOutcome
+  //   (the entry may or may not be on the log: read before retrying).
+  virtual Result<Position> Append(Entry entry) = 0;
+
+  // Entries with start <= pos < end whose type is in `filter`, in order.
+  // An empty filter returns no entries. Errors: kInvalidArgument if
+  // start < 0, start > end or end > Tail(); kUnavailable/kCorruption from storage.
+  virtual Result<std::vector<Entry>> Read(Position start, Position end,
+                                          TypeFilter filter) const = 0;
+
+  // The next position to be written (0 for an empty bus).
+  virtual Position Tail() const = 0;
+
+  // Like Read from `start` up to the tail, returning at most `max` matching
+  // entries (REQUIRES: 1 <= max <= limits::kPollEntriesMax). `next` is the
+  // position after the last examined entry; when nothing matches it is the
+  // tail. Never waits: see PollBlocking for the waiting form.
+  virtual Result<Page> Poll(Position start, TypeFilter filter, size_t max) const = 0;
+};
+
+class Clock;
+// Polls until at least one entry matches or `timeout_ms` of `clock` time has
+// passed, sleeping on the clock in between (virtual time in simulation, so a
+// simulated wait never blocks the process). Returns the last page, possibly empty.
+Result<Page> PollBlocking(const AgentBus& bus, Clock& clock, Position start, TypeFilter filter,
+                          size_t max, int64_t timeout_ms);
+
+}  // namespace logact

@@ -1,0 +1,58 @@
+// Component: a LogAct role (driver, voter, decider, executor) as a
+// deterministic state machine that plays the bus (SPEC §2).
+//
+// A component's state is a pure function of the log prefix it has played
+// (plus, for the driver, the logged inf_out). Each Step() plays the entries
+// that became visible since the last step and then performs at most one
+// externally visible action (one append, or one LLM or tool call followed by
+// its append). The simulator's scheduler decides which ready component steps
+// next; a deployment steps each in its own loop. Crash = drop the object;
+// recovery = construct a new one over the same bus, which replays from 0 (or
+// from a snapshot) before acting.
+//
+// Thread-safety: none; a component is stepped from one thread.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <string>
+
+#include "core/entry.h"
+#include "core/status.h"
+
+namespace logact {
+
+inline constexpr int64_t kNeverMs = std::numeric_limits<int64_t>::max();
+
+class Component {
+ public:
+  virtual ~Component() = default;
+
+  // The principal it appends as, e.g. "decider/d0".
+  virtual const std::string& principal() const = 0;
+
+  // True if Step() can make progress now: unplayed entries on the bus, or a
+  // timer (LLM reply, tool completion, decision timeout) that is due.
+  virtual bool HasWork() const = 0;
+
+  // The earliest clock time at which timed work becomes due, kNeverMs if none.
+  virtual int64_t NextWakeMs() const = 0;
+
+  // Plays new entries, then performs at most one action.
+  // Errors: whatever the bus or the environment returned that the component
+  // cannot absorb (kUnavailable, kUnknownOutcome). The component's state stays
+  // consistent with the log: the next Step() retries from what is on the log.
+  virtual Status Step() = 0;
+
+  // True once the component has stopped for good (a fenced driver, a fenced executor).
+  virtual bool Stopped() const { return false; }
+
+  // Digest of the replicated state (a pure function of the played prefix),
+  // as 16 hex digits. Equal for two replicas that played the same prefix.
+  virtual std::string StateDigest() const = 0;
+
+  // Position up to which the component has played (exclusive).
+  virtual Position played() const = 0;
+};
+
+}  // namespace logact

@@ -1,0 +1,55 @@
+// Executor: runs committed intents against the environment (SPEC §2).
+//
+// Plays intent, commit, abort, result, elect. For each live intent whose
+// first decision is a commit, in log order, it executes the action once and
+// appends result {intent, ok, output}. It never executes an intent without a
+// commit, an aborted or fenced one, or one that already has a result; a
+// duplicate commit is ignored.
+//
+// Execution is at-most-once. On boot (every construction is a boot) the
+// executor replays the log and appends a restart marker
+// result {intent: p, ok: false, restart: true} where p is the last committed
+// live intent without a result (or -1), and never executes p itself: the
+// driver hands the marker to the model, which probes and re-proposes through
+// the voters. The marker also fences any older executor instance: an executor
+// that sees a restart marker other than its own stops for good.
+// Tools declared idempotent receive the key "<intent position>" so that a
+// re-submitted action is applied once by the environment.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/agent_bus.h"
+#include "core/clock.h"
+#include "core/component.h"
+#include "core/environment.h"
+
+namespace logact {
+
+struct ExecutorOptions {
+  std::string name = "x0";                 // appends as executor/<name>
+  AgentBus* bus = nullptr;                 // REQUIRES: non-null, outlives the executor
+  Clock* clock = nullptr;                  // REQUIRES: non-null, outlives the executor
+  ToolEnvironment* environment = nullptr;  // REQUIRES: non-null, outlives the executor
+};
+
+class Executor : public Component {
+ public:
+  explicit Executor(ExecutorOptions options);
+  ~Executor() override;
+  const std::string& principal() const override;
+  bool HasWork() const override;
+  int64_t NextWakeMs() const override;
+  Status Step() override;
+  bool Stopped() const override;
+  std::string StateDigest() const override;
+  Position played() const override;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace logact

@@ -1,0 +1,37 @@
+// The text protocol between the driver and the model (persisted in inf_out).
+//
+// A reply is one JSON object, optionally surrounded by whitespace:
+//   {"tool":"send_money","args":{...}}   an action: the driver appends an intent
+//   {"final":"text"}                      the task is done: the driver appends an output
+// Anything else is malformed: the driver tells the model so (a new inf_in
+// starting "error:") and asks again, up to DriverOptions::inference_attempts_max.
+// Field names are persisted in traces: do not change them.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "core/entry.h"
+#include "core/status.h"
+
+namespace logact {
+
+struct FinalAnswer {
+  std::string text;
+};
+
+using InferenceOutcome = std::variant<Action, FinalAnswer>;
+
+// Errors: kInvalidArgument saying what is wrong with the reply.
+Result<InferenceOutcome> ParseInferenceOutput(std::string_view text);
+
+// The canonical reply texts (what a well-behaved model and the mock LLM write).
+std::string FormatActionReply(const Action& action);
+std::string FormatFinalReply(std::string_view text);
+
+// A rough token count for a text (whitespace-separated words, at least 1),
+// used for inf_in/inf_out `tokens` when the model does not report counts.
+int64_t ApproximateTokens(std::string_view text);
+
+}  // namespace logact

@@ -1,0 +1,38 @@
+// Every explicit limit of LogAct Sim, with the reason for its value. Every loop
+// and queue is bounded by one of these; hitting one is a kResourceExhausted
+// error (or, in the simulator, a liveness failure that names what is pending),
+// never a hang.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace logact::limits {
+
+// Voters one policy may configure. A policy is a human-written document; 64 is
+// far above any real guardrail set and keeps per-intent tallies small.
+inline constexpr size_t kVotersMax = 64;
+// Rules in one rule voter: the verification benchmark uses 200; 10,000 bounds
+// the work of one vote.
+inline constexpr size_t kRulesPerVoterMax = 10'000;
+// Nesting of all/any/not in one condition: deep enough for generated policies,
+// shallow enough that recursive evaluation cannot exhaust the stack.
+inline constexpr size_t kConditionDepthMax = 64;
+// Length of a regex pattern in a condition, in bytes.
+inline constexpr size_t kRegexLengthMax = 4096;
+// Bytes in one trace line or one stored entry: a bound for readers of hostile files.
+inline constexpr size_t kTraceLineBytesMax = 16u << 20;
+// Entries one poll may return.
+inline constexpr size_t kPollEntriesMax = 4096;
+// Steps of one simulation before it is declared stuck. A bank task takes a few
+// hundred; 10 million leaves room for the benchmark's long runs.
+inline constexpr uint64_t kSimStepsMax = 10'000'000;
+// Mail a driver buffers while an intent is in flight.
+inline constexpr size_t kMailBufferMax = 1024;
+// Messages in one LLM conversation (the driver's context window, in turns).
+inline constexpr size_t kConversationTurnsMax = 100'000;
+
+static_assert(kPollEntriesMax >= 1);
+static_assert(kRulesPerVoterMax >= 200, "the policy benchmark validates 200 rules");
+
+}  // namespace logact::limits

@@ -1,0 +1,46 @@
+// Llm: the model behind the driver and the LLM voters.
+//
+// A request is a conversation; a reply is the model's text plus token counts
+// and the latency it took. The simulator's mock LLM (sim/mock_llm.h) fills in
+// a seeded latency and the engine waits for it on its Clock, so a slow model
+// advances virtual time instead of blocking the process; a real model in a
+// deployment reports the latency it actually took. The engine never calls the
+// Llm on replay: the logged inf_out is the model's answer (SPEC §2).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace logact {
+
+struct LlmMessage {
+  std::string role;  // "system", "user" (mail, tool results), "assistant" (earlier replies)
+  std::string text;
+  friend bool operator==(const LlmMessage&, const LlmMessage&) = default;
+};
+
+struct LlmRequest {
+  // Who asks: "driver/<name>" or "voter/<name>". Lets one mock serve both roles.
+  std::string caller;
+  std::vector<LlmMessage> messages;
+};
+
+struct LlmReply {
+  std::string text;
+  int64_t prompt_tokens = 0;
+  int64_t completion_tokens = 0;
+  int64_t latency_ms = 0;  // >= 0; the caller's clock time that the answer took
+};
+
+class Llm {
+ public:
+  virtual ~Llm() = default;
+  // Errors: kUnavailable (the model failed or timed out; callers treat it as
+  // a failed inference: the driver retries, an LLM voter denies).
+  virtual Result<LlmReply> Complete(const LlmRequest& request) = 0;
+};
+
+}  // namespace logact

@@ -1,0 +1,107 @@
+// Voter: a pluggable judge of intents (SPEC §2). Plays intent, policy and
+// elect; appends one vote {intent, voter, voter_type, approve, reason} per live
+// intent, in log order, skipping intents it has already voted on (so a
+// restarted voter just resumes). The judgement itself is a VotingLogic:
+//  - RuleVotingLogic: the SPEC §6 rule language, pure and replay-stable;
+//  - LlmVotingLogic: asks an Llm; a failure or unparseable answer is a deny;
+//  - any user class implementing VotingLogic (a custom voter).
+// When an applied policy entry carries a `voters` array, the voter passes its
+// own document (matched by name) to VotingLogic::Reconfigure; a voter whose
+// name is absent from the array stops voting until a later policy lists it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "core/agent_bus.h"
+#include "core/clock.h"
+#include "core/component.h"
+#include "core/fencing.h"
+#include "core/llm.h"
+#include "core/policy_state.h"
+#include "core/voter_config.h"
+
+namespace logact {
+
+struct VoteDecision {
+  bool approve = false;
+  std::string reason;
+  int64_t latency_ms = 0;  // clock time the judgement took (an LLM call)
+};
+
+class VotingLogic {
+ public:
+  virtual ~VotingLogic() = default;
+  // Judges the intent at `pos`. Must not fail: a logic that cannot judge
+  // returns a deny with the reason.
+  virtual VoteDecision Judge(Position pos, const IntentPayload& intent) = 0;
+  // A new voter document for this voter from a policy entry. Returns false if
+  // the document is unusable (the voter then keeps its previous logic).
+  virtual bool Reconfigure(const Json& document) { (void)document; return true; }
+  // Digest input for the voter's state (e.g. the rules in force).
+  virtual std::string ConfigDigest() const { return ""; }
+};
+
+class RuleVotingLogic : public VotingLogic {
+ public:
+  explicit RuleVotingLogic(VoterConfig config);
+  VoteDecision Judge(Position pos, const IntentPayload& intent) override;
+  bool Reconfigure(const Json& document) override;
+  std::string ConfigDigest() const override;
+
+ private:
+  VoterConfig config_;
+};
+
+class LlmVotingLogic : public VotingLogic {
+ public:
+  // REQUIRES: llm non-null and outlives the logic.
+  LlmVotingLogic(std::string principal, Llm* llm);
+  VoteDecision Judge(Position pos, const IntentPayload& intent) override;
+
+ private:
+  std::string principal_;
+  Llm* llm_;
+};
+
+struct VoterOptions {
+  std::string name;          // appends as voter/<name>
+  std::string type;          // the voter type deciders name
+  AgentBus* bus = nullptr;   // REQUIRES: non-null, outlives the voter
+  Clock* clock = nullptr;    // REQUIRES: non-null, outlives the voter
+};
+
+class Voter : public Component {
+ public:
+  Voter(VoterOptions options, std::unique_ptr<VotingLogic> logic);
+  const std::string& principal() const override { return principal_; }
+  bool HasWork() const override;
+  int64_t NextWakeMs() const override;
+  Status Step() override;
+  std::string StateDigest() const override;
+  Position played() const override { return played_; }
+
+ private:
+  VoterOptions options_;
+  std::unique_ptr<VotingLogic> logic_;
+  std::string principal_;
+  Position played_ = 0;
+  PolicyState policy_;
+  ElectionState election_;
+  bool active_ = true;
+  std::set<Position> to_vote_;  // live intents without our vote, in order
+  std::set<Position> voted_;
+  std::map<Position, IntentPayload> intents_;
+  // A judgement waiting for its latency to pass before the vote is appended.
+  struct InFlight {
+    Position intent;
+    VoteDecision decision;
+    int64_t ready_ms;
+  };
+  std::optional<InFlight> in_flight_;
+};
+
+}  // namespace logact
