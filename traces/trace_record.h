@@ -1,0 +1,77 @@
+// Trace records (SPEC §5): the lines of a trace file after the header.
+//
+// A record is an entry of the bus or one of the simulator's observations
+// (effect, fault, restart, state). Records are values. Unknown fields of a
+// recorded trace are preserved in `extra`. The record kind names are persisted
+// (traces/trace_format.h): do not change them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "core/entry.h"
+#include "core/json.h"
+
+namespace logact::traces {
+
+// The environment changed because the executor ran intent `intent`.
+struct EffectRecord {
+  int64_t ts = 0;
+  Position intent = kNoPosition;
+  std::string executor;  // principal, e.g. "executor/x0"
+  Action action;         // written as "tool" and "args"
+  Json extra;
+  friend bool operator==(const EffectRecord&, const EffectRecord&) = default;
+};
+
+// The simulator injected a fault of kind `fault` into `target`.
+struct FaultRecord {
+  int64_t ts = 0;
+  std::string fault;
+  std::string target;
+  Json extra;  // kind-specific details
+  friend bool operator==(const FaultRecord&, const FaultRecord&) = default;
+};
+
+// Component `target` restarted and replays from `from_pos`.
+struct RestartRecord {
+  int64_t ts = 0;
+  std::string target;
+  Position from_pos = 0;
+  Json extra;
+  friend bool operator==(const RestartRecord&, const RestartRecord&) = default;
+};
+
+// A state digest of `target` after playing up to `pos` (target "env": the environment).
+struct StateRecord {
+  int64_t ts = 0;
+  std::string target;
+  Position pos = 0;
+  std::string digest;
+  Json extra;
+  friend bool operator==(const StateRecord&, const StateRecord&) = default;
+};
+
+using TraceRecord = std::variant<Entry, EffectRecord, FaultRecord, RestartRecord, StateRecord>;
+
+struct TraceHeader {
+  int64_t version = 1;
+  std::optional<uint64_t> seed;
+  std::optional<std::string> scenario;
+  std::string source = "sim";  // "sim" or "recorded"
+  Json extra;  // other header fields (e.g. "options"), preserved
+  friend bool operator==(const TraceHeader&, const TraceHeader&) = default;
+};
+
+// Receives records in the order they happened. The simulator feeds one to the
+// trace writer and, for online checking, to the invariant checker.
+class TraceSink {
+ public:
+  virtual ~TraceSink() = default;
+  virtual void OnHeader(const TraceHeader& header) = 0;
+  virtual void OnRecord(const TraceRecord& record) = 0;
+};
+
+}  // namespace logact::traces
