@@ -22,6 +22,14 @@ inline constexpr size_t kConditionDepthMax = 64;
 inline constexpr size_t kRegexLengthMax = 4096;
 // Bytes in one trace line or one stored entry: a bound for readers of hostile files.
 inline constexpr size_t kTraceLineBytesMax = 16u << 20;
+// Nesting depth of the JSON on one trace line. Real records nest a few levels
+// (record, args, a nested argument); later stages (dump, equality) recurse over
+// the value, so a hostile line must not be able to exhaust the stack.
+inline constexpr size_t kTraceJsonDepthMax = 256;
+// Violations an invariant checker lists per invariant; later ones are only
+// counted, so that a systematic bug in a million-record trace yields a readable
+// report in bounded memory.
+inline constexpr size_t kViolationsPerInvariantMax = 100;
 // Entries one poll may return.
 inline constexpr size_t kPollEntriesMax = 4096;
 // Steps of one simulation before it is declared stuck. A bank task takes a few
