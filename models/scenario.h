@@ -60,6 +60,9 @@ struct Scenario {
   bool attack = false;
   std::vector<Action> injected_actions;
   Ratio attack_rate{0, 1};
+  // Attack variant only: the substring that marks tool output carrying the
+  // injection (models/injection.h kInjectionMarker); empty in base scenarios.
+  std::string injection_marker;
   // Upper bound on the virtual time the task needs without faults (LIVE-DECIDE).
   int64_t liveness_bound_ms = 600'000;
 };
