@@ -20,6 +20,17 @@ inline constexpr size_t kRulesPerVoterMax = 10'000;
 inline constexpr size_t kConditionDepthMax = 64;
 // Length of a regex pattern in a condition, in bytes.
 inline constexpr size_t kRegexLengthMax = 4096;
+// Largest count in a regex repetition {m,n}: counted repetitions are expanded
+// into NFA states, so the count multiplies the program size. 1000 covers any
+// realistic field-length check ("[0-9]{1,34}" for an IBAN).
+inline constexpr int kRegexRepeatMax = 1000;
+// Nesting of groups in one regex: parsing, compiling and the Z3 translation
+// recurse on it, so it bounds their stack depth.
+inline constexpr size_t kRegexNestingMax = 100;
+// NFA instructions of one compiled regex, after expanding every {m,n}. Bounds
+// the memory of a pattern such as ((a{1000}){1000}){1000} and makes matching
+// at most this many steps per input byte.
+inline constexpr size_t kRegexProgramMax = 20'000;
 // Bytes in one trace line or one stored entry: a bound for readers of hostile files.
 inline constexpr size_t kTraceLineBytesMax = 16u << 20;
 // Nesting depth of the JSON on one trace line. Real records nest a few levels
@@ -41,6 +52,8 @@ inline constexpr size_t kMailBufferMax = 1024;
 inline constexpr size_t kConversationTurnsMax = 100'000;
 
 static_assert(kPollEntriesMax >= 1);
+static_assert(kRegexProgramMax >= 4 * static_cast<size_t>(kRegexRepeatMax),
+              "a single counted repetition at the largest count must compile");
 static_assert(kRulesPerVoterMax >= 200, "the policy benchmark validates 200 rules");
 
 }  // namespace logact::limits
