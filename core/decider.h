@@ -11,9 +11,11 @@
 // because it comes first.
 #pragma once
 
+#include <cstdint>
 #include <map>
-#include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "core/agent_bus.h"
 #include "core/clock.h"
@@ -41,17 +43,46 @@ class Decider : public Component {
   Position played() const override { return played_; }
 
  private:
-  struct Pending;  // an undecided live intent
+  // A counted vote with what the reason strings need.
+  struct CountedVoteInfo {
+    std::string voter;
+    std::string voter_type;
+    bool approve = false;
+    std::string reason;
+  };
+  // An undecided live intent: the policy in force at its position, its ts and
+  // the counted votes so far.
+  struct Pending {
+    int64_t ts = 0;
+    DeciderPolicy policy;
+    VoteTally tally;
+    std::vector<CountedVoteInfo> counted;
+    Verdict verdict = Verdict::kUndecided;  // Evaluate(policy, tally) after each vote
+  };
+  // What DecideOne would append.
+  struct Decision {
+    Position intent = kNoPosition;
+    bool commit = false;
+    DecisionPayload payload;
+  };
+
   void Play(const Entry& entry);
-  Status DecideOne();
+  void PlayVote(const VotePayload& vote);
+  void PlayDecision(Position intent, bool commit);
+  // The first decision due now, in intent order, if any.
+  std::optional<Decision> NextDecision() const;
+  Status DecideOne(const Decision& decision);
 
   DeciderOptions options_;
   std::string principal_;
   Position played_ = 0;
   PolicyState policy_;
   ElectionState election_;
-  std::map<Position, std::shared_ptr<Pending>> pending_;  // ordered by intent position
-  std::map<Position, bool> decided_;                      // intent -> committed
+  std::map<Position, Pending> pending_;  // undecided live intents, by position
+  // Decisions seen on the log for live intents: count and a running digest of
+  // (intent, committed) in log order, so StateDigest stays O(pending).
+  int64_t decided_count_ = 0;
+  uint64_t decided_digest_ = 0;
 };
 
 }  // namespace logact

@@ -32,6 +32,10 @@ struct DriverOptions {
   // Consecutive malformed or failed inferences before the driver gives up on
   // the current input and appends an output saying so. Bounds the retry loop.
   int64_t inference_attempts_max = 8;
+  // Clock time to wait before asking the Llm again after it failed
+  // (kUnavailable). Longer rides out an outage with fewer calls; shorter
+  // recovers sooner. Milliseconds, > 0.
+  int64_t llm_retry_backoff_ms = 1000;
 };
 
 class Driver : public Component {

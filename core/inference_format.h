@@ -30,6 +30,19 @@ Result<InferenceOutcome> ParseInferenceOutput(std::string_view text);
 std::string FormatActionReply(const Action& action);
 std::string FormatFinalReply(std::string_view text);
 
+// The driver's inf_in lines (one per new input since the last inference,
+// joined with "\n"). The mock LLM reads them back, so they are persisted
+// protocol: do not change them.
+//   mail:           "mail from <from>: <body>"
+//   result:         "result of intent <p>: ok: <output>" or "... : error: <output>"
+//   restart marker: "executor restarted; intent <p> may or may not have run"
+//   abort:          "intent <p> was aborted: <reason>"
+//   malformed reply: "error: <why>; answer with one JSON object" (first line)
+std::string RenderMailLine(const MailPayload& mail);
+std::string RenderResultLine(const ResultPayload& result);  // restart markers too
+std::string RenderAbortLine(const DecisionPayload& abort);
+std::string RenderMalformedLine(std::string_view why);
+
 // A rough token count for a text (whitespace-separated words, at least 1),
 // used for inf_in/inf_out `tokens` when the model does not report counts.
 int64_t ApproximateTokens(std::string_view text);

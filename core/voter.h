@@ -1,7 +1,11 @@
-// Voter: a pluggable judge of intents (SPEC §2). Plays intent, policy and
-// elect; appends one vote {intent, voter, voter_type, approve, reason} per live
-// intent, in log order, skipping intents it has already voted on (so a
-// restarted voter just resumes). The judgement itself is a VotingLogic:
+// Voter: a pluggable judge of intents (SPEC §2). Plays intent, vote, policy,
+// elect, commit and abort; appends one vote {intent, voter, voter_type,
+// approve, reason} per live intent, in log order, skipping intents it has
+// already voted on (so a restarted voter just resumes) and intents already
+// decided (a vote after the decision could never count). Each intent is
+// judged with the voter document in force at the intent's position, even if
+// a later policy entry was already played. The judgement itself is a
+// VotingLogic:
 //  - RuleVotingLogic: the SPEC §6 rule language, pure and replay-stable;
 //  - LlmVotingLogic: asks an Llm; a failure or unparseable answer is a deny;
 //  - any user class implementing VotingLogic (a custom voter).
@@ -11,10 +15,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
+#include <vector>
 
 #include "core/agent_bus.h"
 #include "core/clock.h"
@@ -40,7 +45,10 @@ class VotingLogic {
   virtual VoteDecision Judge(Position pos, const IntentPayload& intent) = 0;
   // A new voter document for this voter from a policy entry. Returns false if
   // the document is unusable (the voter then keeps its previous logic).
-  virtual bool Reconfigure(const Json& document) { (void)document; return true; }
+  virtual bool Reconfigure(const Json& document) {
+    (void)document;
+    return true;
+  }
   // Digest input for the voter's state (e.g. the rules in force).
   virtual std::string ConfigDigest() const { return ""; }
 };
@@ -68,10 +76,10 @@ class LlmVotingLogic : public VotingLogic {
 };
 
 struct VoterOptions {
-  std::string name;          // appends as voter/<name>
-  std::string type;          // the voter type deciders name
-  AgentBus* bus = nullptr;   // REQUIRES: non-null, outlives the voter
-  Clock* clock = nullptr;    // REQUIRES: non-null, outlives the voter
+  std::string name;         // appends as voter/<name>
+  std::string type;         // the voter type deciders name
+  AgentBus* bus = nullptr;  // REQUIRES: non-null, outlives the voter
+  Clock* clock = nullptr;   // REQUIRES: non-null, outlives the voter
 };
 
 class Voter : public Component {
@@ -85,23 +93,40 @@ class Voter : public Component {
   Position played() const override { return played_; }
 
  private:
+  // A live intent this voter still has to judge, with the voter document in
+  // force at the intent's position (an index into docs_, -1: the logic as
+  // constructed).
+  struct Todo {
+    IntentPayload intent;
+    int64_t doc_index = -1;
+  };
+  // A judgement waiting for its latency to pass before the vote is appended.
+  struct InFlight {
+    Position intent = kNoPosition;
+    VoteDecision decision;
+    int64_t ready_ms = 0;
+  };
+
+  void Play(const Entry& entry);
+  void PlayPolicy(const PolicyPayload& policy);
+  // Brings logic_ to the document in force at an intent (documents apply in log order).
+  void ReconfigureTo(int64_t doc_index);
+  Status AppendVote();
+
   VoterOptions options_;
   std::unique_ptr<VotingLogic> logic_;
   std::string principal_;
+  std::string initial_config_digest_;  // logic_->ConfigDigest() as constructed
   Position played_ = 0;
   PolicyState policy_;
   ElectionState election_;
-  bool active_ = true;
-  std::set<Position> to_vote_;  // live intents without our vote, in order
-  std::set<Position> voted_;
-  std::map<Position, IntentPayload> intents_;
-  // A judgement waiting for its latency to pass before the vote is appended.
-  struct InFlight {
-    Position intent;
-    VoteDecision decision;
-    int64_t ready_ms;
-  };
-  std::optional<InFlight> in_flight_;
+  bool active_ = true;        // listed by the last applied voter configuration (or none yet)
+  std::vector<Json> docs_;    // this voter's documents from applied policies, in log order
+  int64_t applied_doc_ = -1;  // the last of docs_ passed to logic_->Reconfigure
+  std::map<Position, Todo> to_vote_;   // live undecided intents without our vote, in order
+  int64_t votes_seen_ = 0;             // our votes on the log (any incarnation)
+  uint64_t votes_digest_ = 0;          // running digest of (intent, approve) of those votes
+  std::optional<InFlight> in_flight_;  // local: not part of the replicated state
 };
 
 }  // namespace logact

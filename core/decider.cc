@@ -1,0 +1,188 @@
+#include "core/decider.h"
+
+#include <utility>
+
+#include "core/assert.h"
+#include "core/digest.h"
+#include "core/play_log.h"
+
+namespace logact {
+namespace {
+
+constexpr TypeFilter kPlays = {EntryType::kIntent, EntryType::kVote,   EntryType::kPolicy,
+                               EntryType::kElect,  EntryType::kCommit, EntryType::kAbort};
+
+std::string KindName(const DeciderPolicy& policy) {
+  const Json json = policy.ToJson();
+  if (json.is_object() && json.contains("kind") && json["kind"].is_string()) {
+    return json["kind"].get<std::string>();
+  }
+  return "policy";
+}
+
+// "a", "a and b", "a, b and c".
+std::string JoinTypes(const std::vector<std::string>& types) {
+  std::string out;
+  for (size_t i = 0; i < types.size(); ++i) {
+    if (i > 0) out += (i + 1 == types.size()) ? " and " : ", ";
+    out += types[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+Decider::Decider(DeciderOptions options)
+    : options_(std::move(options)), principal_("decider/" + options_.name) {
+  LOGACT_ASSERT(options_.bus != nullptr);
+  LOGACT_ASSERT(options_.clock != nullptr);
+}
+
+bool Decider::HasWork() const {
+  if (options_.bus->Tail() > played_) return true;
+  return NextDecision().has_value();
+}
+
+int64_t Decider::NextWakeMs() const {
+  int64_t wake = kNeverMs;
+  for (const auto& [pos, pending] : pending_) {
+    if (pending.verdict != Verdict::kUndecided) return options_.clock->NowMs();
+    if (pending.policy.timeout_ms.has_value()) {
+      wake = std::min(wake, pending.ts + *pending.policy.timeout_ms);
+    }
+  }
+  return wake;
+}
+
+Status Decider::Step() {
+  LOGACT_TRY(PlayLog(*options_.bus, kPlays, &played_, [this](const Entry& e) { Play(e); }));
+  std::optional<Decision> decision = NextDecision();
+  if (!decision.has_value()) return Status::Ok();
+  return DecideOne(*decision);
+}
+
+void Decider::Play(const Entry& entry) {
+  switch (entry.type) {
+    case EntryType::kElect:
+      election_.Apply(entry.elect());
+      break;
+    case EntryType::kPolicy:
+      policy_.Apply(entry.policy());
+      break;
+    case EntryType::kIntent: {
+      if (election_.IsFenced(entry.intent())) break;  // void: never decided
+      LOGACT_ASSERT(pending_.count(entry.pos) == 0);
+      // The policy in force at the intent's position decides it, whatever
+      // policy entries come later (SPEC §2).
+      Pending pending;
+      pending.ts = entry.ts;
+      pending.policy = policy_.decider();
+      pending.verdict = Evaluate(pending.policy, pending.tally.votes());
+      pending_.emplace(entry.pos, std::move(pending));
+      break;
+    }
+    case EntryType::kVote:
+      PlayVote(entry.vote());
+      break;
+    case EntryType::kCommit:
+    case EntryType::kAbort:
+      PlayDecision(entry.decision().intent, entry.type == EntryType::kCommit);
+      break;
+    default:
+      LOGACT_ASSERT(false);
+  }
+}
+
+void Decider::PlayVote(const VotePayload& vote) {
+  // Votes for unknown, fenced or decided intents are ignored: later votes never
+  // change a decision.
+  auto it = pending_.find(vote.intent);
+  if (it == pending_.end()) return;
+  Pending& pending = it->second;
+  if (!pending.tally.Add(pending.policy, vote.voter_type, vote.approve)) return;
+  pending.counted.push_back({vote.voter, vote.voter_type, vote.approve, vote.reason});
+  pending.verdict = Evaluate(pending.policy, pending.tally.votes());
+}
+
+void Decider::PlayDecision(Position intent, bool commit) {
+  // The first decision on the log wins for every reader, whoever appended it.
+  auto it = pending_.find(intent);
+  if (it == pending_.end()) return;
+  pending_.erase(it);
+  ++decided_count_;
+  decided_digest_ =
+      Digest().AddInt(static_cast<int64_t>(decided_digest_)).AddInt(intent).AddBool(commit).value();
+}
+
+std::optional<Decider::Decision> Decider::NextDecision() const {
+  const int64_t now = options_.clock->NowMs();
+  for (const auto& [pos, pending] : pending_) {
+    Decision decision;
+    decision.intent = pos;
+    decision.payload.intent = pos;
+    const std::string kind = KindName(pending.policy);
+    if (pending.verdict != Verdict::kUndecided) {
+      std::vector<std::string> approved, denied;
+      const CountedVoteInfo* first_deny = nullptr;
+      for (const CountedVoteInfo& vote : pending.counted) {
+        (vote.approve ? approved : denied).push_back(vote.voter_type);
+        if (!vote.approve && first_deny == nullptr) first_deny = &vote;
+      }
+      decision.commit = pending.verdict == Verdict::kCommit;
+      if (pending.counted.empty()) {
+        decision.payload.reason =
+            kind + (decision.commit ? ": committed without votes" : ": aborted without votes");
+      } else if (decision.commit) {
+        decision.payload.reason = kind + ": " + JoinTypes(approved) + " approved";
+      } else if (denied.size() == 1) {
+        decision.payload.reason =
+            kind + ": " + first_deny->voter_type + " denied: " + first_deny->reason;
+      } else {
+        decision.payload.reason = kind + ": " + JoinTypes(denied) + " denied";
+      }
+      return decision;
+    }
+    const std::optional<int64_t>& timeout_ms = pending.policy.timeout_ms;
+    if (timeout_ms.has_value() && now >= pending.ts + *timeout_ms) {
+      decision.commit = false;
+      decision.payload.timeout = true;
+      decision.payload.reason =
+          kind + ": timeout: undecided after " + std::to_string(*timeout_ms) + " ms";
+      return decision;
+    }
+  }
+  return std::nullopt;
+}
+
+Status Decider::DecideOne(const Decision& decision) {
+  LOGACT_ASSERT(pending_.count(decision.intent) == 1);
+  const EntryType type = decision.commit ? EntryType::kCommit : EntryType::kAbort;
+  // On any error the intent stays pending: the next Step plays the log first,
+  // so an append that did land (kUnknownOutcome) is seen and never repeated.
+  Result<Position> pos = options_.bus->Append(MakeDecision(type, principal_, decision.payload));
+  if (!pos.has_value()) return pos.error();
+  LOGACT_ASSERT_GT(*pos, decision.intent);
+  return Status::Ok();
+}
+
+std::string Decider::StateDigest() const {
+  Digest digest;
+  digest.AddInt(played_).AddInt(policy_.version());
+  const auto& leader = election_.leader();
+  digest.AddBool(leader.has_value());
+  if (leader.has_value()) digest.AddString(leader->driver).AddInt(leader->epoch);
+  digest.AddInt(election_.max_epoch_seen());
+  digest.AddInt(decided_count_).AddInt(static_cast<int64_t>(decided_digest_));
+  digest.AddInt(static_cast<int64_t>(pending_.size()));
+  for (const auto& [pos, pending] : pending_) {
+    digest.AddInt(pos).AddInt(pending.ts).AddString(CompactJson(pending.policy.ToJson()));
+    digest.AddInt(static_cast<int64_t>(pending.verdict));
+    for (const CountedVoteInfo& vote : pending.counted) {
+      digest.AddString(vote.voter).AddString(vote.voter_type).AddBool(vote.approve);
+      digest.AddString(vote.reason);
+    }
+  }
+  return digest.Hex();
+}
+
+}  // namespace logact

@@ -1,0 +1,416 @@
+#include "core/driver.h"
+
+#include <deque>
+#include <map>
+#include <optional>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "core/assert.h"
+#include "core/digest.h"
+#include "core/fencing.h"
+#include "core/inference_format.h"
+#include "core/limits.h"
+#include "core/play_log.h"
+
+namespace logact {
+namespace {
+
+constexpr TypeFilter kPlays = {EntryType::kMail,   EntryType::kInfIn,  EntryType::kInfOut,
+                               EntryType::kIntent, EntryType::kOutput, EntryType::kResult,
+                               EntryType::kCommit, EntryType::kAbort,  EntryType::kElect};
+
+// What the driver would do next, given its state and the clock.
+enum class Next {
+  kNone,         // nothing to do until a new entry arrives
+  kWait,         // a timer (LLM latency or retry backoff) is not due yet
+  kElect,        // boot: append our elect
+  kAppendReply,  // append the Llm's reply as inf_out
+  kAct,          // append the intent/output/error inf_in of the last inf_out
+  kAppendInput,  // append the buffered inputs as inf_in
+  kInfer,        // ask the Llm
+  kGiveUp,       // too many failed inferences: append an output saying so
+};
+
+// Replicated knowledge about one live intent.
+struct IntentStatus {
+  bool decided = false;   // its first decision has been played
+  bool resolved = false;  // a result, a restart marker naming it, or a first-decision abort
+};
+
+}  // namespace
+
+struct Driver::State {
+  DriverOptions options;
+  std::string principal;
+  Position played = 0;
+  ElectionState election;
+
+  // Replicated state: a pure function of [0, played).
+  std::deque<LlmMessage> conversation;  // the last kConversationTurnsMax turns
+  int64_t conversation_turns = 0;
+  uint64_t conversation_digest = 0;
+  std::vector<std::string> pending_lines;    // inputs since the last inf_in
+  int64_t mail_dropped = 0;                  // mail beyond kMailBufferMax since the last inf_in
+  bool awaiting_reply = false;               // the last inf_in has no inf_out after it
+  std::optional<std::string> unacted;        // the last inf_out, not yet acted on
+  bool unacted_is_action = false;            // ... and it parses to an action
+  int64_t malformed_streak = 0;              // consecutive malformed inf_outs
+  std::map<Position, IntentStatus> intents;  // live intents
+  std::set<Position> open;                   // live intents not resolved: in flight
+  int64_t outputs = 0;
+  uint64_t events_digest = 0;  // running digest of intents, decisions and results
+
+  // This instance (not replicated).
+  enum class Elect { kNotSent, kSent, kUnknown } elect = Elect::kNotSent;
+  Position elect_pos = kNoPosition;
+  Position elect_search_from = 0;
+  int64_t elect_epoch = 0;
+  bool booted = false;  // our elect has been played
+  bool stopped = false;
+  int64_t epoch = 0;
+  struct Reply {
+    std::string text;
+    int64_t tokens = 0;
+    int64_t ready_ms = 0;
+  };
+  std::optional<Reply> reply;  // the Llm answered; waiting for its latency
+  int64_t llm_failures = 0;    // consecutive Llm errors for the current inference
+  int64_t retry_at_ms = 0;
+  std::string last_llm_error;
+
+  Next NextAction() const;
+  void Play(const Entry& entry);
+  void PlayElect(const Entry& entry);
+  void PlayIntent(const Entry& entry);
+  void PlayResolution(Position intent, std::string line);
+  void AddTurn(std::string role, const std::string& text);
+  void Fold(int64_t a, int64_t b) {
+    events_digest =
+        Digest().AddInt(static_cast<int64_t>(events_digest)).AddInt(a).AddInt(b).value();
+  }
+  int64_t attempts() const { return malformed_streak + llm_failures; }
+
+  Status Append(Entry entry);
+  Status AppendElect();
+  Status AppendReply();
+  Status Act();
+  Status AppendInput();
+  Status Infer();
+  Status GiveUp(const std::string& why);
+};
+
+Next Driver::State::NextAction() const {
+  if (stopped) return Next::kNone;
+  if (!booted) return elect == Elect::kSent ? Next::kNone : Next::kElect;
+  const int64_t now = options.clock->NowMs();
+  if (reply.has_value()) return now >= reply->ready_ms ? Next::kAppendReply : Next::kWait;
+  if (unacted.has_value()) {
+    // Only a hand-made log can hold a reply's action while another intent is in flight.
+    if (unacted_is_action && !open.empty()) return Next::kNone;
+    return Next::kAct;
+  }
+  // At most one intent in flight: inputs wait until it has a result or an abort.
+  if (!open.empty()) return Next::kNone;
+  if (!pending_lines.empty() || mail_dropped > 0) return Next::kAppendInput;
+  if (!awaiting_reply) return Next::kNone;
+  if (attempts() >= options.inference_attempts_max) return Next::kGiveUp;
+  return now >= retry_at_ms ? Next::kInfer : Next::kWait;
+}
+
+void Driver::State::AddTurn(std::string role, const std::string& text) {
+  conversation_digest = Digest()
+                            .AddInt(static_cast<int64_t>(conversation_digest))
+                            .AddString(role)
+                            .AddString(text)
+                            .value();
+  ++conversation_turns;
+  conversation.push_back({std::move(role), text});
+  // A bounded context window: the oldest turns fall out first.
+  while (conversation.size() > limits::kConversationTurnsMax) conversation.pop_front();
+}
+
+void Driver::State::Play(const Entry& entry) {
+  switch (entry.type) {
+    case EntryType::kElect:
+      PlayElect(entry);
+      break;
+    case EntryType::kMail:
+      if (pending_lines.size() < limits::kMailBufferMax) {
+        pending_lines.push_back(RenderMailLine(entry.mail()));
+      } else {
+        ++mail_dropped;
+      }
+      break;
+    case EntryType::kInfIn:
+      AddTurn("user", entry.inference().text);
+      pending_lines.clear();  // an inf_in carries every input before it
+      mail_dropped = 0;
+      awaiting_reply = true;
+      unacted.reset();  // an "error:" inf_in answers a malformed reply
+      break;
+    case EntryType::kInfOut:
+      AddTurn("assistant", entry.inference().text);
+      awaiting_reply = false;
+      unacted = entry.inference().text;
+      {
+        Result<InferenceOutcome> outcome = ParseInferenceOutput(*unacted);
+        unacted_is_action = outcome.has_value() && std::holds_alternative<Action>(*outcome);
+        malformed_streak = outcome.has_value() ? 0 : malformed_streak + 1;
+      }
+      reply.reset();  // the log has the answer: ours, or one that landed after kUnknownOutcome
+      llm_failures = 0;
+      break;
+    case EntryType::kIntent:
+      PlayIntent(entry);
+      break;
+    case EntryType::kOutput:
+      awaiting_reply = false;
+      unacted.reset();
+      malformed_streak = 0;
+      llm_failures = 0;
+      ++outputs;
+      break;
+    case EntryType::kCommit: {
+      auto it = intents.find(entry.decision().intent);
+      if (it != intents.end() && !it->second.decided) {
+        it->second.decided = true;
+        Fold(entry.decision().intent, 1);
+      }
+      break;
+    }
+    case EntryType::kAbort: {
+      // Only a first decision counts: an abort after a commit is ignored.
+      auto it = intents.find(entry.decision().intent);
+      if (it == intents.end() || it->second.decided) break;
+      it->second.decided = true;
+      Fold(entry.decision().intent, 2);
+      PlayResolution(entry.decision().intent, RenderAbortLine(entry.decision()));
+      break;
+    }
+    case EntryType::kResult:
+      // A restart marker with nothing pending (-1) tells the model nothing.
+      if (entry.result().intent < 0) break;
+      Fold(entry.result().intent, entry.result().restart ? 3 : 4);
+      PlayResolution(entry.result().intent, RenderResultLine(entry.result()));
+      break;
+    default:
+      LOGACT_ASSERT(false);
+  }
+}
+
+void Driver::State::PlayElect(const Entry& entry) {
+  const ElectPayload& elect_payload = entry.elect();
+  const bool counted = election.Apply(elect_payload);
+  if (booted) {
+    if (counted) stopped = true;  // a newer driver took over: we are fenced
+    return;
+  }
+  if (elect == Elect::kUnknown && entry.pos >= elect_search_from &&
+      elect_payload.driver == options.name && elect_payload.epoch == elect_epoch) {
+    elect = Elect::kSent;  // our append with an unknown outcome did land
+    elect_pos = entry.pos;
+  }
+  if (elect != Elect::kSent || entry.pos != elect_pos) return;
+  booted = true;
+  if (counted) {
+    epoch = elect_payload.epoch;
+  } else {
+    stopped = true;  // a higher epoch was elected before ours landed
+  }
+}
+
+void Driver::State::PlayIntent(const Entry& entry) {
+  // A fenced intent is void; in particular it does not act on an inf_out, so a
+  // new leader acts on a reply that only a fenced driver answered.
+  if (election.IsFenced(entry.intent())) return;
+  intents.emplace(entry.pos, IntentStatus{});
+  open.insert(entry.pos);
+  unacted.reset();
+  Fold(entry.pos, 0);
+}
+
+void Driver::State::PlayResolution(Position intent, std::string line) {
+  auto it = intents.find(intent);
+  if (it == intents.end() || it->second.resolved) return;
+  it->second.resolved = true;
+  open.erase(intent);
+  pending_lines.push_back(std::move(line));
+}
+
+Status Driver::State::Append(Entry entry) {
+  // The state changes only when the entry is played back: on kUnknownOutcome
+  // the next Step finds it on the log (or not) and acts accordingly, so an
+  // intent is never appended twice.
+  Result<Position> pos = options.bus->Append(std::move(entry));
+  return pos.status();
+}
+
+Status Driver::State::AppendElect() {
+  elect_epoch = election.max_epoch_seen() + 1;
+  elect_search_from = options.bus->Tail();
+  Result<Position> pos = options.bus->Append(MakeElect(principal, options.name, elect_epoch));
+  if (!pos.has_value()) {
+    elect = pos.error().code() == StatusCode::kUnknownOutcome ? Elect::kUnknown : Elect::kNotSent;
+    return pos.error();
+  }
+  elect = Elect::kSent;
+  elect_pos = *pos;
+  return Status::Ok();
+}
+
+Status Driver::State::AppendReply() {
+  LOGACT_ASSERT(reply.has_value());
+  LOGACT_TRY(Append(MakeInference(EntryType::kInfOut, principal, reply->text, reply->tokens)));
+  reply.reset();
+  return Status::Ok();
+}
+
+Status Driver::State::Act() {
+  LOGACT_ASSERT(unacted.has_value());
+  Result<InferenceOutcome> outcome = ParseInferenceOutput(*unacted);
+  if (outcome.has_value()) {
+    if (const Action* action = std::get_if<Action>(&*outcome)) {
+      LOGACT_ASSERT(open.empty());
+      LOGACT_ASSERT_GT(epoch, 0);
+      return Append(MakeIntent(principal, *action, options.name, epoch));
+    }
+    return Append(MakeOutput(principal, std::get<FinalAnswer>(*outcome).text));
+  }
+  LOGACT_ASSERT_GT(malformed_streak, 0);
+  if (attempts() >= options.inference_attempts_max) return GiveUp(outcome.error().message());
+  // Ask again; inputs that arrived meanwhile ride along.
+  std::string text = RenderMalformedLine(outcome.error().message());
+  for (const std::string& line : pending_lines) text += "\n" + line;
+  return Append(MakeInference(EntryType::kInfIn, principal, text, ApproximateTokens(text)));
+}
+
+Status Driver::State::AppendInput() {
+  std::string text;
+  for (const std::string& line : pending_lines) {
+    if (!text.empty()) text += "\n";
+    text += line;
+  }
+  if (mail_dropped > 0) {
+    if (!text.empty()) text += "\n";
+    text += std::to_string(mail_dropped) + " more mail dropped: the buffer is full";
+  }
+  LOGACT_ASSERT(!text.empty());
+  return Append(MakeInference(EntryType::kInfIn, principal, text, ApproximateTokens(text)));
+}
+
+Status Driver::State::Infer() {
+  LlmRequest request;
+  request.caller = principal;
+  request.messages.assign(conversation.begin(), conversation.end());
+  Result<LlmReply> answer = options.llm->Complete(request);
+  const int64_t now = options.clock->NowMs();
+  if (!answer.has_value()) {
+    // Absorbed: retried after a backoff, bounded by inference_attempts_max.
+    ++llm_failures;
+    last_llm_error = answer.error().ToString();
+    retry_at_ms = now + options.llm_retry_backoff_ms;
+    return Status::Ok();
+  }
+  Reply pending;
+  pending.text = answer->text;
+  pending.tokens =
+      answer->completion_tokens > 0 ? answer->completion_tokens : ApproximateTokens(answer->text);
+  pending.ready_ms = now + std::max<int64_t>(0, answer->latency_ms);
+  reply = std::move(pending);
+  if (now < reply->ready_ms) return Status::Ok();
+  return AppendReply();
+}
+
+Status Driver::State::GiveUp(const std::string& why) {
+  const std::string text = "gave up after " + std::to_string(attempts()) +
+                           " failed inferences: " + (why.empty() ? last_llm_error : why);
+  return Append(MakeOutput(principal, text));
+}
+
+// ---------------------------------------------------------------------------
+// Driver
+
+Driver::Driver(DriverOptions options) : state_(std::make_unique<State>()) {
+  LOGACT_ASSERT(options.bus != nullptr);
+  LOGACT_ASSERT(options.clock != nullptr);
+  LOGACT_ASSERT(options.llm != nullptr);
+  LOGACT_ASSERT_GT(options.inference_attempts_max, 0);
+  LOGACT_ASSERT_GT(options.llm_retry_backoff_ms, 0);
+  state_->principal = "driver/" + options.name;
+  state_->options = std::move(options);
+}
+
+Driver::~Driver() = default;
+
+const std::string& Driver::principal() const { return state_->principal; }
+
+bool Driver::HasWork() const {
+  const State& s = *state_;
+  if (s.stopped) return false;
+  if (s.options.bus->Tail() > s.played) return true;
+  const Next next = s.NextAction();
+  return next != Next::kNone && next != Next::kWait;
+}
+
+int64_t Driver::NextWakeMs() const {
+  const State& s = *state_;
+  if (s.stopped) return kNeverMs;
+  if (s.reply.has_value()) return s.reply->ready_ms;
+  if (s.awaiting_reply && s.llm_failures > 0) return s.retry_at_ms;
+  return kNeverMs;
+}
+
+Status Driver::Step() {
+  State& s = *state_;
+  if (s.stopped) return Status::Ok();
+  LOGACT_TRY(PlayLog(*s.options.bus, kPlays, &s.played, [&s](const Entry& e) { s.Play(e); }));
+  // An elect with an unknown outcome that a full replay did not find was lost.
+  if (!s.booted && s.elect == State::Elect::kUnknown) s.elect = State::Elect::kNotSent;
+  switch (s.NextAction()) {
+    case Next::kNone:
+    case Next::kWait:
+      return Status::Ok();
+    case Next::kElect:
+      return s.AppendElect();
+    case Next::kAppendReply:
+      return s.AppendReply();
+    case Next::kAct:
+      return s.Act();
+    case Next::kAppendInput:
+      return s.AppendInput();
+    case Next::kInfer:
+      return s.Infer();
+    case Next::kGiveUp:
+      return s.GiveUp("");
+  }
+  return InternalError("unreachable");
+}
+
+bool Driver::Stopped() const { return state_->stopped; }
+
+std::string Driver::StateDigest() const {
+  const State& s = *state_;
+  Digest digest;
+  digest.AddInt(s.played);
+  const auto& leader = s.election.leader();
+  digest.AddBool(leader.has_value());
+  if (leader.has_value()) digest.AddString(leader->driver).AddInt(leader->epoch);
+  digest.AddInt(s.election.max_epoch_seen());
+  digest.AddInt(s.conversation_turns).AddInt(static_cast<int64_t>(s.conversation_digest));
+  digest.AddInt(static_cast<int64_t>(s.pending_lines.size()));
+  for (const std::string& line : s.pending_lines) digest.AddString(line);
+  digest.AddInt(s.mail_dropped).AddBool(s.awaiting_reply).AddBool(s.unacted.has_value());
+  if (s.unacted.has_value()) digest.AddString(*s.unacted);
+  digest.AddInt(s.malformed_streak).AddInt(s.outputs);
+  digest.AddInt(static_cast<int64_t>(s.events_digest));
+  for (Position p : s.open) digest.AddInt(p);
+  return digest.Hex();
+}
+
+Position Driver::played() const { return state_->played; }
+
+int64_t Driver::epoch() const { return state_->epoch; }
+
+}  // namespace logact

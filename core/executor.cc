@@ -1,0 +1,259 @@
+#include "core/executor.h"
+
+#include <map>
+#include <optional>
+#include <set>
+#include <utility>
+
+#include "core/assert.h"
+#include "core/digest.h"
+#include "core/fencing.h"
+#include "core/play_log.h"
+
+namespace logact {
+namespace {
+
+constexpr TypeFilter kPlays = {EntryType::kIntent, EntryType::kCommit, EntryType::kAbort,
+                               EntryType::kResult, EntryType::kElect};
+
+// Replicated knowledge about one live intent.
+struct IntentInfo {
+  Action action;
+  bool decided = false;    // a first decision has been played
+  bool committed = false;  // ... and it was a commit
+  bool resolved = false;   // a result (or a restart marker naming it) has been played
+};
+
+}  // namespace
+
+struct Executor::State {
+  ExecutorOptions options;
+  std::string principal;
+  Position played = 0;
+  ElectionState election;
+
+  // Replicated state: a pure function of [0, played).
+  std::map<Position, IntentInfo> intents;  // live intents only
+  std::set<Position> runnable;             // first decision commit, no result, in log order
+  int64_t results_seen = 0;
+  int64_t markers_seen = 0;
+  uint64_t events_digest = 0;  // running digest of decisions and results, in log order
+
+  // This instance (not replicated).
+  enum class Boot { kNotSent, kSent, kUnknown } boot = Boot::kNotSent;
+  Position marker_pos = kNoPosition;     // our restart marker, once known
+  Position marker_search_from = 0;       // after kUnknown: where ours may be
+  Position marker_intent = kNoPosition;  // the p our marker names
+  bool booted = false;                   // our marker has been played
+  bool stopped = false;
+  std::set<Position> executed;  // intents this instance ran
+  // A tool call that returned, waiting for its duration before the result is appended.
+  struct Completion {
+    ResultPayload result;
+    int64_t ready_ms = 0;
+  };
+  std::optional<Completion> completion;
+
+  void Fold(int64_t a, int64_t b) {
+    events_digest =
+        Digest().AddInt(static_cast<int64_t>(events_digest)).AddInt(a).AddInt(b).value();
+  }
+  void Play(const Entry& entry);
+  void PlayDecision(Position intent, bool commit);
+  void PlayResult(const Entry& entry);
+  Status Boot();
+  Status ExecuteNext();
+  Status AppendCompletion();
+};
+
+void Executor::State::Play(const Entry& entry) {
+  switch (entry.type) {
+    case EntryType::kElect:
+      election.Apply(entry.elect());
+      break;
+    case EntryType::kIntent:
+      if (election.IsFenced(entry.intent())) break;  // void: never executed
+      intents.emplace(entry.pos, IntentInfo{entry.intent().action, false, false, false});
+      break;
+    case EntryType::kCommit:
+    case EntryType::kAbort:
+      PlayDecision(entry.decision().intent, entry.type == EntryType::kCommit);
+      break;
+    case EntryType::kResult:
+      PlayResult(entry);
+      break;
+    default:
+      LOGACT_ASSERT(false);
+  }
+}
+
+void Executor::State::PlayDecision(Position intent, bool commit) {
+  auto it = intents.find(intent);
+  // Only the first decision of a live intent counts: duplicate commits and a
+  // commit after a (timeout) abort are ignored.
+  if (it == intents.end() || it->second.decided) return;
+  it->second.decided = true;
+  it->second.committed = commit;
+  if (commit && !it->second.resolved) runnable.insert(intent);
+  Fold(intent, commit ? 1 : 0);
+}
+
+void Executor::State::PlayResult(const Entry& entry) {
+  const ResultPayload& result = entry.result();
+  ++results_seen;
+  Fold(result.intent, result.restart ? 2 : 3);
+  if (result.restart) {
+    ++markers_seen;
+    if (boot == Boot::kUnknown && entry.pos >= marker_search_from && entry.author == principal &&
+        result.intent == marker_intent) {
+      boot = Boot::kSent;
+      marker_pos = entry.pos;
+    }
+    if (entry.pos == marker_pos) {
+      booted = true;
+    } else if (booted) {
+      stopped = true;  // a newer executor has taken over: we are fenced
+    }
+  }
+  auto it = intents.find(result.intent);
+  if (it == intents.end()) return;
+  // A restart marker naming p counts as p's result: p is never run again.
+  it->second.resolved = true;
+  runnable.erase(result.intent);
+}
+
+Status Executor::State::Boot() {
+  // p: the last committed live intent without a result. This instance (or its
+  // predecessor) may have run it before crashing, so nobody runs it on its own.
+  marker_intent = runnable.empty() ? kNoPosition : *runnable.rbegin();
+  ResultPayload marker;
+  marker.intent = marker_intent;
+  marker.ok = false;
+  marker.restart = true;
+  marker.output = "executor restarted";
+  marker_search_from = options.bus->Tail();
+  Result<Position> pos = options.bus->Append(MakeResult(principal, std::move(marker)));
+  if (!pos.has_value()) {
+    if (pos.error().code() == StatusCode::kUnknownOutcome) boot = Boot::kUnknown;
+    return pos.error();
+  }
+  boot = Boot::kSent;
+  marker_pos = *pos;
+  return Status::Ok();
+}
+
+Status Executor::State::ExecuteNext() {
+  const Position intent = *runnable.begin();
+  LOGACT_ASSERT(executed.count(intent) == 0);
+  const IntentInfo& info = intents.at(intent);
+  LOGACT_ASSERT(info.committed && !info.resolved);
+  ToolCall call;
+  call.action = &info.action;
+  call.intent = intent;
+  // The schema lives with the environment: it ignores the key for tools that
+  // are not idempotent.
+  call.idempotency_key = std::to_string(intent);
+  executed.insert(intent);  // before the call: at most once, whatever happens next
+  Result<ToolOutcome> outcome = options.environment->Execute(call);
+  Completion completion;
+  completion.result.intent = intent;
+  completion.ready_ms = options.clock->NowMs();
+  if (outcome.has_value()) {
+    completion.result.ok = outcome->ok;
+    completion.result.output = outcome->output;
+    completion.ready_ms += std::max<int64_t>(0, outcome->duration_ms);
+  } else {
+    // Whether the effect happened is unknown; never retried automatically.
+    completion.result.ok = false;
+    completion.result.output = "tool unavailable: " + outcome.error().message();
+  }
+  this->completion = std::move(completion);
+  if (options.clock->NowMs() < this->completion->ready_ms) return Status::Ok();
+  return AppendCompletion();
+}
+
+Status Executor::State::AppendCompletion() {
+  LOGACT_ASSERT(completion.has_value());
+  // On error the completion is kept; the next Step plays the log first and
+  // re-appends only if the result is not there (kUnknownOutcome).
+  Result<Position> pos = options.bus->Append(MakeResult(principal, completion->result));
+  if (!pos.has_value()) return pos.error();
+  LOGACT_ASSERT_GT(*pos, completion->result.intent);
+  completion.reset();
+  return Status::Ok();
+}
+
+Executor::Executor(ExecutorOptions options) : state_(std::make_unique<State>()) {
+  LOGACT_ASSERT(options.bus != nullptr);
+  LOGACT_ASSERT(options.clock != nullptr);
+  LOGACT_ASSERT(options.environment != nullptr);
+  state_->principal = "executor/" + options.name;
+  state_->options = std::move(options);
+}
+
+Executor::~Executor() = default;
+
+const std::string& Executor::principal() const { return state_->principal; }
+
+bool Executor::HasWork() const {
+  const State& s = *state_;
+  if (s.stopped) return false;
+  if (s.options.bus->Tail() > s.played) return true;
+  if (s.boot != State::Boot::kSent) return true;
+  if (!s.booted) return false;  // our marker is appended but not played yet
+  if (s.completion.has_value()) return s.options.clock->NowMs() >= s.completion->ready_ms;
+  return !s.runnable.empty();
+}
+
+int64_t Executor::NextWakeMs() const {
+  const State& s = *state_;
+  if (s.stopped || !s.completion.has_value()) return kNeverMs;
+  return s.completion->ready_ms;
+}
+
+Status Executor::Step() {
+  State& s = *state_;
+  if (s.stopped) return Status::Ok();
+  LOGACT_TRY(PlayLog(*s.options.bus, kPlays, &s.played, [&s](const Entry& e) { s.Play(e); }));
+  if (s.stopped) {
+    s.completion.reset();  // fenced: the new executor's marker names this intent
+    return Status::Ok();
+  }
+  // An unknown-outcome marker that is not on the log after a full replay was lost.
+  if (s.boot == State::Boot::kUnknown) s.boot = State::Boot::kNotSent;
+  if (s.boot == State::Boot::kNotSent) return s.Boot();
+  if (!s.booted) return Status::Ok();
+  if (s.completion.has_value()) {
+    // A result for the intent appeared meanwhile (an append that did land).
+    if (s.intents.count(s.completion->result.intent) == 1 &&
+        s.intents.at(s.completion->result.intent).resolved) {
+      s.completion.reset();
+      return Status::Ok();
+    }
+    if (s.options.clock->NowMs() < s.completion->ready_ms) return Status::Ok();
+    return s.AppendCompletion();
+  }
+  if (s.runnable.empty()) return Status::Ok();
+  // Our own appended results were played above, so the next runnable intent
+  // was never run by this instance.
+  return s.ExecuteNext();
+}
+
+bool Executor::Stopped() const { return state_->stopped; }
+
+std::string Executor::StateDigest() const {
+  const State& s = *state_;
+  Digest digest;
+  digest.AddInt(s.played).AddInt(static_cast<int64_t>(s.intents.size()));
+  const auto& leader = s.election.leader();
+  digest.AddBool(leader.has_value());
+  if (leader.has_value()) digest.AddString(leader->driver).AddInt(leader->epoch);
+  digest.AddInt(s.results_seen).AddInt(s.markers_seen);
+  digest.AddInt(static_cast<int64_t>(s.events_digest));
+  for (Position p : s.runnable) digest.AddInt(p);
+  return digest.Hex();
+}
+
+Position Executor::played() const { return state_->played; }
+
+}  // namespace logact
