@@ -1,0 +1,41 @@
+// PollBlocking: the waiting form of AgentBus::Poll, shared by every backend.
+//
+// It polls, and while nothing matches it sleeps on the Clock in short steps
+// until the timeout. On the simulator's virtual clock a sleep only moves
+// virtual time, so a simulated wait costs no real time; on the system clock
+// the step is the polling latency of a deployment.
+#include "core/agent_bus.h"
+
+#include <algorithm>
+
+#include "core/assert.h"
+#include "core/clock.h"
+
+namespace logact {
+namespace {
+// How long one sleep between two polls lasts, in clock milliseconds: short
+// enough that a waiting component notices a new entry quickly, long enough
+// that a deployment does not spin on its database.
+constexpr int64_t kPollStepMs = 10;
+}  // namespace
+
+Result<Page> PollBlocking(const AgentBus& bus, Clock& clock, Position start, TypeFilter filter,
+                          size_t max, int64_t timeout_ms) {
+  const int64_t begin_ms = clock.NowMs();
+  const int64_t deadline_ms = begin_ms + std::max<int64_t>(timeout_ms, 0);
+  // Each step sleeps until a strictly later time, so a clock that honours
+  // SleepUntilMs reaches the deadline within this many steps; the bound only
+  // protects against a clock that does not.
+  const int64_t steps_max = (deadline_ms - begin_ms) / kPollStepMs + 2;
+  for (int64_t step = 0;; ++step) {
+    LOGACT_ASSIGN_OR_RETURN(Page page, bus.Poll(start, filter, max));
+    if (!page.entries.empty()) return page;
+    const int64_t now_ms = clock.NowMs();
+    if (now_ms >= deadline_ms || step >= steps_max) return page;
+    // An empty page's next is the tail: nothing before it can match any more.
+    start = page.next;
+    clock.SleepUntilMs(std::min(now_ms + kPollStepMs, deadline_ms));
+  }
+}
+
+}  // namespace logact

@@ -1,0 +1,70 @@
+// MemoryBus: see core/memory_bus.h.
+#include "core/memory_bus.h"
+
+#include <string>
+
+#include "core/access_control.h"
+#include "core/assert.h"
+#include "core/limits.h"
+
+namespace logact {
+namespace {
+
+Status RangeError(Position start, Position end, Position tail) {
+  return InvalidArgumentError("read range [" + std::to_string(start) + ", " + std::to_string(end) +
+                              ") is not within [0, tail " + std::to_string(tail) + "]");
+}
+
+}  // namespace
+
+MemoryBus::MemoryBus(Clock* clock) : clock_(clock) { LOGACT_ASSERT(clock_ != nullptr); }
+
+void MemoryBus::Reserve(size_t entries) {
+  entries_.reserve(entries);
+  types_.reserve(entries);
+}
+
+Result<Position> MemoryBus::Append(Entry entry) {
+  LOGACT_TRY(CheckAppend(entry));
+  const Position pos = Tail();
+  entry.pos = pos;
+  entry.ts = clock_->NowMs();
+  types_.push_back(entry.type);
+  entries_.push_back(std::move(entry));
+  LOGACT_ASSERT_EQ(types_.size(), entries_.size());
+  return pos;
+}
+
+Result<std::vector<Entry>> MemoryBus::Read(Position start, Position end, TypeFilter filter) const {
+  if (start < 0 || start > end || end > Tail()) return RangeError(start, end, Tail());
+  std::vector<Entry> out;
+  if (filter.empty()) return out;
+  for (Position pos = start; pos < end; ++pos) {
+    if (filter.Contains(types_[pos])) out.push_back(entries_[pos]);
+  }
+  return out;
+}
+
+Result<Page> MemoryBus::Poll(Position start, TypeFilter filter, size_t max) const {
+  const Position tail = Tail();
+  if (start < 0 || start > tail) return RangeError(start, tail, tail);
+  if (max < 1 || max > limits::kPollEntriesMax) {
+    return InvalidArgumentError("poll max " + std::to_string(max) + " is not within [1, " +
+                                std::to_string(limits::kPollEntriesMax) + "]");
+  }
+  Page page;
+  page.next = tail;
+  if (filter.empty()) return page;
+  for (Position pos = start; pos < tail; ++pos) {
+    if (!filter.Contains(types_[pos])) continue;
+    page.entries.push_back(entries_[pos]);
+    if (page.entries.size() == max) {
+      page.next = pos + 1;
+      break;
+    }
+  }
+  LOGACT_ASSERT_LE(page.entries.size(), max);
+  return page;
+}
+
+}  // namespace logact
