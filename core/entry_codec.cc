@@ -18,6 +18,7 @@
 #include <array>
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <span>
 
@@ -30,52 +31,64 @@ namespace {
 
 // ---------------------------------------------------------------- encoding
 
+// Appends the compact JSON of `value` (sorted keys, no spaces, invalid UTF-8
+// replaced): the bytes of CompactJson, written straight into *out instead of
+// through a temporary string.
+void AppendJson(const Json& value, std::string* out) {
+  nlohmann::detail::serializer<Json> serializer(
+      nlohmann::detail::output_adapter<char, std::string>(*out), ' ',
+      Json::error_handler_t::replace);
+  serializer.dump(value, /*pretty_print=*/false, /*ensure_ascii=*/false, /*indent_step=*/0);
+}
+
 // Appends `s` as a JSON string literal, escaped as nlohmann::json escapes it
-// with ensure_ascii=false.
+// with ensure_ascii=false. Runs of plain characters are copied in one append.
 void AppendString(std::string_view s, std::string* out) {
   static constexpr char kHex[] = "0123456789abcdef";
-  for (unsigned char c : s) {
+  const size_t start = out->size();
+  out->push_back('"');
+  size_t run = 0;  // first character not yet copied
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) continue;
     if (c >= 0x80) {
       // Non-ASCII: let nlohmann validate the UTF-8 and replace invalid bytes,
       // so our bytes equal CompactJson's for every input.
-      *out += CompactJson(Json(s));
+      out->resize(start);
+      AppendJson(Json(s), out);
       return;
     }
-  }
-  out->push_back('"');
-  for (unsigned char c : s) {
+    out->append(s.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '"':
-        *out += "\\\"";
+        out->append("\\\"");
         break;
       case '\\':
-        *out += "\\\\";
+        out->append("\\\\");
         break;
       case '\b':
-        *out += "\\b";
+        out->append("\\b");
         break;
       case '\f':
-        *out += "\\f";
+        out->append("\\f");
         break;
       case '\n':
-        *out += "\\n";
+        out->append("\\n");
         break;
       case '\r':
-        *out += "\\r";
+        out->append("\\r");
         break;
       case '\t':
-        *out += "\\t";
+        out->append("\\t");
         break;
-      default:
-        if (c < 0x20) {
-          *out += "\\u00";
-          out->push_back(kHex[c >> 4]);
-          out->push_back(kHex[c & 0xF]);
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
+      default: {
+        const char escape[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+        out->append(escape, sizeof(escape));
+      }
     }
   }
+  out->append(s.data() + run, s.size() - run);
   out->push_back('"');
 }
 
@@ -88,10 +101,16 @@ void AppendInt(int64_t value, std::string* out) {
 
 // Appends ,"name": — every payload field follows at least the header.
 void AppendKey(std::string_view name, std::string* out) {
-  out->push_back(',');
-  out->push_back('"');
-  out->append(name);
-  out->append("\":");
+  // One size change instead of four appends: keys are most of the bytes written.
+  const size_t at = out->size();
+  out->resize(at + name.size() + 4);
+  char* p = out->data() + at;
+  *p++ = ',';
+  *p++ = '"';
+  std::memcpy(p, name.data(), name.size());
+  p += name.size();
+  *p++ = '"';
+  *p = ':';
 }
 
 void AppendStringField(std::string_view name, std::string_view value, std::string* out) {
@@ -108,7 +127,7 @@ void AppendBoolField(std::string_view name, bool value, std::string* out) {
 }
 void AppendJsonField(std::string_view name, const Json& value, std::string* out) {
   AppendKey(name, out);
-  out->append(CompactJson(value));
+  AppendJson(value, out);
 }
 
 // The payload field names of each type, in encoding order. A decoder treats
@@ -130,7 +149,7 @@ struct PayloadFieldVisitor {
     // The action object with sorted keys: {"args":{...},"tool":"..."}.
     AppendKey("action", out);
     out->append("{\"args\":");
-    out->append(CompactJson(p.action.args));
+    AppendJson(p.action.args, out);
     out->append(",\"tool\":");
     AppendString(p.action.tool, out);
     out->push_back('}');
@@ -239,7 +258,7 @@ void EncodeEntry(const Entry& entry, bool kind_field, std::string* out) {
       out->push_back(',');
       AppendString(key, out);
       out->push_back(':');
-      out->append(CompactJson(value));
+      AppendJson(value, out);
     }
   }
   out->push_back('}');

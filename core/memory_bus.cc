@@ -20,8 +20,8 @@ Status RangeError(Position start, Position end, Position tail) {
 MemoryBus::MemoryBus(Clock* clock) : clock_(clock) { LOGACT_ASSERT(clock_ != nullptr); }
 
 void MemoryBus::Reserve(size_t entries) {
-  entries_.reserve(entries);
   types_.reserve(entries);
+  chunks_.reserve(entries / kChunkEntries + 1);
 }
 
 Result<Position> MemoryBus::Append(Entry entry) {
@@ -29,9 +29,12 @@ Result<Position> MemoryBus::Append(Entry entry) {
   const Position pos = Tail();
   entry.pos = pos;
   entry.ts = clock_->NowMs();
+  if (chunks_.empty() || chunks_.back().size() == kChunkEntries) {
+    chunks_.emplace_back().reserve(kChunkEntries);
+  }
   types_.push_back(entry.type);
-  entries_.push_back(std::move(entry));
-  LOGACT_ASSERT_EQ(types_.size(), entries_.size());
+  chunks_.back().push_back(std::move(entry));
+  LOGACT_ASSERT_EQ(At(pos).pos, pos);
   return pos;
 }
 
@@ -40,7 +43,7 @@ Result<std::vector<Entry>> MemoryBus::Read(Position start, Position end, TypeFil
   std::vector<Entry> out;
   if (filter.empty()) return out;
   for (Position pos = start; pos < end; ++pos) {
-    if (filter.Contains(types_[pos])) out.push_back(entries_[pos]);
+    if (filter.Contains(types_[pos])) out.push_back(At(pos));
   }
   return out;
 }
@@ -57,7 +60,7 @@ Result<Page> MemoryBus::Poll(Position start, TypeFilter filter, size_t max) cons
   if (filter.empty()) return page;
   for (Position pos = start; pos < tail; ++pos) {
     if (!filter.Contains(types_[pos])) continue;
-    page.entries.push_back(entries_[pos]);
+    page.entries.push_back(At(pos));
     if (page.entries.size() == max) {
       page.next = pos + 1;
       break;

@@ -1,8 +1,10 @@
 // MemoryBus: the in-memory AgentBus backend, for tests and the simulator.
 //
-// Entries live in a vector indexed by position, so Append is amortised O(1)
-// and Read/Poll cost O(examined positions) with a one-byte-per-entry scan for
-// type filters: non-matching entries are never copied. Nothing is durable:
+// Entries live in fixed-capacity chunks indexed by position, so Append is O(1)
+// and never relocates earlier entries (moving a vector of ~200-byte entries on
+// growth halved the append rate), and Read/Poll cost O(examined positions)
+// with a one-byte-per-entry scan for type filters: non-matching entries are
+// never copied. Nothing is durable:
 // the log lives as long as the object. It satisfies the whole AgentBus
 // contract otherwise (tests/core/bus_conformance_test.cc), including access
 // control, so the simulator exercises the same checks as a deployment.
@@ -31,18 +33,29 @@ class MemoryBus : public AgentBus {
   // kUnknownOutcome); only access control (core/access_control.h) rejects.
   Result<Position> Append(Entry entry) override;
   Result<std::vector<Entry>> Read(Position start, Position end, TypeFilter filter) const override;
-  Position Tail() const override { return static_cast<Position>(entries_.size()); }
+  Position Tail() const override { return static_cast<Position>(types_.size()); }
   Result<Page> Poll(Position start, TypeFilter filter, size_t max) const override;
 
-  // Reserves room for `entries` entries so a long simulation does not
-  // reallocate while it runs. A hint only.
+  // Reserves room for the type index of `entries` entries. A hint only.
   void Reserve(size_t entries);
 
  private:
+  // 1024 entries (about 200 KiB) per chunk: large enough that the chunk list
+  // stays short, small enough that a test's tiny bus does not map megabytes.
+  static constexpr int kChunkShift = 10;
+  static constexpr size_t kChunkEntries = size_t{1} << kChunkShift;
+
+  const Entry& At(Position pos) const {
+    return chunks_[static_cast<size_t>(pos) >> kChunkShift]
+                  [static_cast<size_t>(pos) & (kChunkEntries - 1)];
+  }
+
   Clock* clock_;
-  std::vector<Entry> entries_;
-  // types_[pos] == entries_[pos].type: filters scan this dense array instead
-  // of touching every Entry (several cache lines each).
+  // Entry at pos is chunks_[pos / kChunkEntries][pos % kChunkEntries]; each
+  // chunk is reserved to kChunkEntries on creation, so it never reallocates.
+  std::vector<std::vector<Entry>> chunks_;
+  // types_[pos] == At(pos).type: filters scan this dense array instead of
+  // touching every Entry (several cache lines each). Its size is the tail.
   std::vector<EntryType> types_;
 };
 
