@@ -61,7 +61,7 @@ struct TraceHeader {
   std::optional<uint64_t> seed;
   std::optional<std::string> scenario;
   std::string source = "sim";  // "sim" or "recorded"
-  Json extra;  // other header fields (e.g. "options"), preserved
+  Json extra;                  // other header fields (e.g. "options"), preserved
   friend bool operator==(const TraceHeader&, const TraceHeader&) = default;
 };
 

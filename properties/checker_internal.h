@@ -1,0 +1,196 @@
+// Internals of the InvariantChecker (properties/checker.h): the state shared by
+// the invariant families and the interface of each family. Not a public API.
+//
+// Data flow for one record: CheckerImpl (checker.cc) numbers it, lets the log
+// family accept or reject its position, keeps the shared log state (intents by
+// position, the policy in force, the election), resolves intent references
+// through the reference family, and hands typed events to the other families.
+// Each family judges only its own invariants, so a single defect in a trace is
+// reported under a single id wherever SPEC §7 allows it.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/decider_policy.h"
+#include "core/entry.h"
+#include "core/fencing.h"
+#include "core/policy_state.h"
+#include "properties/checker.h"
+#include "properties/report.h"
+#include "traces/trace_record.h"
+
+namespace logact::properties::internal {
+
+enum class Decision : uint8_t { kNone, kCommit, kAbort };
+
+// Everything the invariants need to know about one intent. Kept for the whole
+// trace (a late duplicate may still name it), but the voting state is released
+// once the intent is decided.
+struct IntentState {
+  Position pos = kNoPosition;
+  int64_t line = 0;
+  int64_t ts = 0;
+  bool fenced = false;
+  Action action;
+
+  // DEC-JUSTIFIED: the policy in force at `pos` and the counted votes before
+  // the decision. vote_verdict freezes at the first decided value.
+  std::shared_ptr<const DeciderPolicy> policy;  // null once decided
+  int64_t policy_version = 0;
+  VoteTally tally;
+  Verdict vote_verdict = Verdict::kUndecided;
+
+  // The decision (first commit/abort).
+  Decision decision = Decision::kNone;
+  bool decision_timeout = false;
+  int64_t decision_line = 0;
+  bool fence_reported = false;  // DRV-FENCE reported once per intent
+
+  // EXE-*: effects so far, and those seen before any decision (judged once
+  // the decision arrives, or at the end).
+  uint32_t effects = 0;
+  int64_t first_effect_line = 0;
+  std::vector<int64_t> undecided_effect_lines;
+  int64_t marker_line = 0;  // first restart marker naming this intent
+
+  // RES-MATCH.
+  int64_t result_line = 0;  // first non-restart result
+};
+
+// Collects violations with the per-invariant cap of limits::kViolationsPerInvariantMax.
+class Reporter {
+ public:
+  // `lines` in any order; they are sorted and de-duplicated.
+  void Violate(std::string_view invariant, std::vector<int64_t> lines, std::string message);
+  size_t count() const { return total_; }
+  // Moves the violations into *report, sorted (see report.h).
+  void MoveInto(Report* report);
+
+ private:
+  std::vector<Violation> violations_;
+  std::map<std::string, uint64_t> counts_;
+  size_t total_ = 0;
+};
+
+// The log as played so far: shared by every family.
+struct LogState {
+  Position tail = 0;  // one past the largest accepted position
+  PolicyState policy_state;
+  std::shared_ptr<const DeciderPolicy> policy_in_force;  // never null
+  ElectionState election;
+  // Intents in position order (accepted positions only increase).
+  std::deque<IntentState> intents;
+  std::vector<Position> intent_positions;  // parallel to `intents`, ascending
+
+  LogState();
+  IntentState* FindIntent(Position pos);
+  IntentState& AddIntent(Position pos);
+};
+
+// LOG-DENSE and LOG-ACL.
+class LogInvariants {
+ public:
+  // Judges one entry. Returns false if its position was already used or went
+  // back (the entry is then ignored by every other family).
+  bool OnEntry(const Entry& entry, int64_t line, Reporter* reporter);
+
+ private:
+  void CheckAcl(const Entry& entry, int64_t line, Reporter* reporter);
+  Position expected_ = 0;
+};
+
+// REF-INTENT, and effects that name a position not yet on the log.
+class ReferenceInvariants {
+ public:
+  // The intent named by entry `entry` (a vote, decision or result) at `line`,
+  // or null (reported) if it names no intent at a smaller position.
+  IntentState* Resolve(const Entry& entry, Position named, int64_t line, LogState* log,
+                       Reporter* reporter);
+  // The intent an effect names, or null. An effect naming a position at or
+  // beyond the tail is kept until that position is filled (see TakeWaiting).
+  IntentState* ResolveEffect(const traces::EffectRecord& effect, int64_t line, LogState* log,
+                             Reporter* reporter);
+  // Called for every accepted entry: returns the effects that were waiting for
+  // it if it is an intent, and reports them if it is not.
+  struct WaitingEffect {
+    traces::EffectRecord effect;
+    int64_t line = 0;
+  };
+  std::vector<WaitingEffect> TakeWaiting(const Entry& entry, int64_t line, Reporter* reporter);
+  // Reports the effects whose position never appeared.
+  void Finish(Reporter* reporter);
+
+ private:
+  std::map<Position, std::vector<WaitingEffect>> waiting_;
+};
+
+// DEC-UNIQUE, DEC-JUSTIFIED, DEC-POLICY, DRV-FENCE.
+class DecisionInvariants {
+ public:
+  void OnPolicy(const Entry& entry, int64_t line, LogState* log, Reporter* reporter);
+  // Captures the policy in force for a new intent.
+  void OnIntent(IntentState* intent, const LogState& log);
+  void OnVote(IntentState* intent, const VotePayload& vote);
+  // Returns true if this is the intent's decision (its first commit/abort);
+  // later ones are judged for agreement only.
+  bool OnDecision(IntentState* intent, const Entry& entry, int64_t line, Reporter* reporter);
+
+ private:
+  void Judge(const IntentState& intent, const Entry& entry, int64_t line, Reporter* reporter);
+};
+
+// EXE-VISIBLE, EXE-COMMITTED, EXE-ONCE, EXE-FAITHFUL, RES-MATCH.
+class ExecutionInvariants {
+ public:
+  void OnEffect(IntentState* intent, const traces::EffectRecord& effect, int64_t line,
+                Reporter* reporter);
+  // After the intent's decision was set.
+  void OnDecided(IntentState* intent, Reporter* reporter);
+  void OnResult(IntentState* intent, const ResultPayload& result, int64_t line, Reporter* reporter);
+  void Finish(LogState* log, Reporter* reporter);
+
+ private:
+  std::vector<Position> with_undecided_effects_;  // ascending
+};
+
+// DRV-SERIAL.
+class DriverInvariants {
+ public:
+  void OnIntent(const IntentState& intent, Reporter* reporter);
+  // The intent got a result (a restart marker counts) or an abort decision.
+  void OnResolved(const IntentState& intent);
+
+ private:
+  std::map<Position, int64_t> outstanding_;  // live unresolved intents: pos -> line
+};
+
+// SAFE-SPEC and ENV-CONSISTENT.
+class SafetyInvariants {
+ public:
+  explicit SafetyInvariants(CheckOptions options);
+  ~SafetyInvariants();
+  void OnEffect(const traces::EffectRecord& effect, int64_t line, Reporter* reporter);
+  void OnState(const traces::StateRecord& state, int64_t line);
+  // Judges ENV-CONSISTENT and fills applicability into *report.
+  void Finish(int64_t effects, Reporter* reporter, Report* report);
+
+ private:
+  CheckOptions options_;
+  std::unique_ptr<models::EnvironmentModel> environment_;
+  int64_t env_state_line_ = 0;  // the last env state record (0: none)
+  std::string env_state_digest_;
+  std::string model_digest_;  // the model's digest when that record was read
+};
+
+// Helpers shared by the families' messages.
+std::string DescribeVotes(const VoteTally& tally);
+std::string DescribePolicy(const DeciderPolicy& policy, int64_t version);
+
+}  // namespace logact::properties::internal

@@ -1,0 +1,26 @@
+#include "properties/scenario_options.h"
+
+#include "models/scenario.h"
+
+namespace logact::properties {
+
+CheckOptions ScenarioCheckOptions(const traces::TraceHeader& header,
+                                  const SafetySpec* spec_override) {
+  CheckOptions options;
+  options.spec = spec_override;
+  if (!header.scenario.has_value()) return options;
+  const models::Scenario* scenario = models::FindScenario(*header.scenario);
+  if (scenario == nullptr) return options;  // unknown: not bad input
+  // Built-in scenarios live for the whole program, so the pointer stays valid.
+  if (options.spec == nullptr) options.spec = &scenario->safety_spec;
+  options.make_environment = scenario->make_environment;
+  return options;
+}
+
+OptionsForHeader BuiltinScenarioOptions(const SafetySpec* spec_override) {
+  return [spec_override](const traces::TraceHeader& header) {
+    return ScenarioCheckOptions(header, spec_override);
+  };
+}
+
+}  // namespace logact::properties
