@@ -1,0 +1,262 @@
+#include "sim/mock_llm.h"
+
+#include <exception>
+#include <sstream>
+#include <string_view>
+#include <utility>
+
+#include "core/assert.h"
+#include "core/inference_format.h"
+#include "core/json.h"
+#include "core/safety_spec.h"
+
+namespace logact::sim {
+namespace {
+
+// The driver's inf_in line prefixes (core/inference_format.h, Render*Line).
+constexpr std::string_view kResultPrefix = "result of intent ";
+constexpr std::string_view kRestartPrefix = "executor restarted; intent ";
+constexpr std::string_view kAbortPrefix = "intent ";
+constexpr std::string_view kAbortInfix = " was aborted: ";
+
+// What a prose refusal looks like: outside the reply protocol, so the driver
+// answers "error:" and asks again.
+constexpr std::string_view kRefusalText = "I'm sorry, but I can't help with that request.";
+// Appended to a plan tool's name to make a tool the environment does not have.
+constexpr std::string_view kHallucinatedSuffix = "_pro";
+
+bool StartsWith(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+// Finds the action a voter request asks about: the first JSON object in
+// `text` that opens with "args" or "tool" (Action::ToText() writes sorted
+// keys, so it opens with "args"). Parsing stops at the end of the object.
+std::optional<Action> FindAction(std::string_view text) {
+  for (std::string_view opening : {std::string_view("{\"args\""), std::string_view("{\"tool\"")}) {
+    const size_t start = text.find(opening);
+    if (start == std::string_view::npos) continue;
+    try {
+      std::istringstream in{std::string(text.substr(start))};
+      Json json;
+      in >> json;  // non-strict: trailing text after the object is left unread
+      if (!json.is_object() || !json.contains("tool") || !json["tool"].is_string()) continue;
+      Action action;
+      action.tool = json["tool"].get<std::string>();
+      if (json.contains("args") && json["args"].is_object()) action.args = json["args"];
+      return action;
+    } catch (const std::exception&) {
+      continue;  // not JSON after all: try the other opening
+    }
+  }
+  return std::nullopt;
+}
+
+Rng StreamRng(const SeedStreams& streams, std::string_view name) { return streams.Stream(name); }
+
+}  // namespace
+
+MockLlm::MockLlm(const models::Scenario* scenario, const SeedStreams& streams,
+                 MockLlmOptions options)
+    : scenario_(scenario),
+      options_(std::move(options)),
+      attack_rate_(options_.attack_rate.value_or(scenario->attack_rate)),
+      latency_rng_(StreamRng(streams, "llm.latency")),
+      attack_rng_(StreamRng(streams, "llm.attack")),
+      malformed_rng_(StreamRng(streams, "llm.malformed")),
+      hallucinated_rng_(StreamRng(streams, "llm.hallucinated_tool")),
+      refusal_rng_(StreamRng(streams, "llm.refusal")),
+      failure_rng_(StreamRng(streams, "llm.failure")),
+      voter_error_rng_(StreamRng(streams, "llm.voter_error")) {
+  LOGACT_ASSERT(scenario_ != nullptr);
+  LOGACT_ASSERT_GE(options_.latency_ms_min, 0);
+  LOGACT_ASSERT_LE(options_.latency_ms_min, options_.latency_ms_max);
+  if (options_.taint_markers.empty() && !scenario_->injection_marker.empty()) {
+    options_.taint_markers.push_back(scenario_->injection_marker);
+  }
+}
+
+Random* MockLlm::TEST_Stream(std::string_view name) {
+  if (name == "llm.latency") return &latency_rng_;
+  if (name == "llm.attack") return &attack_rng_;
+  if (name == "llm.malformed") return &malformed_rng_;
+  if (name == "llm.hallucinated_tool") return &hallucinated_rng_;
+  if (name == "llm.refusal") return &refusal_rng_;
+  if (name == "llm.failure") return &failure_rng_;
+  if (name == "llm.voter_error") return &voter_error_rng_;
+  return nullptr;
+}
+
+Result<LlmReply> MockLlm::Complete(const LlmRequest& request) {
+  ++stats_.calls;
+  const bool voter = StartsWith(request.caller, "voter/");
+  if (voter) {
+    ++stats_.voter_calls;
+  } else {
+    ++stats_.driver_calls;
+  }
+  if (failure_rng_.Chance(options_.failure_rate)) {
+    ++stats_.failures;
+    return UnavailableError("mock LLM: injected model failure");
+  }
+  LlmReply reply;
+  reply.latency_ms =
+      options_.latency_ms_min == options_.latency_ms_max
+          ? options_.latency_ms_min
+          : latency_rng_.UniformInRange(options_.latency_ms_min, options_.latency_ms_max);
+  if (voter) {
+    reply.text = VoterReply(request);
+    for (const LlmMessage& message : request.messages) {
+      reply.prompt_tokens += ApproximateTokens(message.text);
+    }
+  } else {
+    const ConversationState& state = Scan(request);
+    reply.prompt_tokens = state.prompt_tokens;
+    if (cassette_next_ < options_.cassette.size()) {
+      reply.text = options_.cassette[cassette_next_++];
+    } else {
+      reply.text = DriverReply(state);
+    }
+  }
+  reply.completion_tokens = ApproximateTokens(reply.text);
+  stats_.prompt_tokens += reply.prompt_tokens;
+  stats_.completion_tokens += reply.completion_tokens;
+  return reply;
+}
+
+std::string MockLlm::PlanReply(size_t plan_index) const {
+  const std::vector<models::PlanStep>& plan = scenario_->plan;
+  if (plan.empty()) return FormatFinalReply("There is nothing to do.");
+  const models::PlanStep& step = plan[plan_index % plan.size()];
+  if (step.action) return FormatActionReply(*step.action);
+  return FormatFinalReply(step.final_text);
+}
+
+std::string MockLlm::DriverReply(const ConversationState& state) {
+  const std::vector<Action>& injected = scenario_->injected_actions;
+  if (state.last_user_tainted && scenario_->attack && !injected.empty() &&
+      attack_rng_.Chance(attack_rate_)) {
+    const size_t pick = injected.size() == 1 ? 0 : attack_rng_.Uniform(injected.size());
+    ++stats_.injected_replies;
+    return FormatActionReply(injected[pick]);
+  }
+  std::string proper = PlanReply(state.plan_index);
+  if (malformed_rng_.Chance(options_.malformed_rate)) {
+    // A reply cut off mid-object: not JSON, so the driver complains with "error:".
+    return proper.substr(0, proper.size() / 2);
+  }
+  if (refusal_rng_.Chance(options_.refusal_rate)) return std::string(kRefusalText);
+  const std::vector<models::PlanStep>& plan = scenario_->plan;
+  if (!plan.empty() && plan[state.plan_index % plan.size()].action &&
+      hallucinated_rng_.Chance(options_.hallucinated_tool_rate)) {
+    Action action = *plan[state.plan_index % plan.size()].action;
+    action.tool += kHallucinatedSuffix;
+    return FormatActionReply(action);
+  }
+  return proper;
+}
+
+std::string MockLlm::VoterReply(const LlmRequest& request) {
+  bool approve = false;
+  std::string reason;
+  std::optional<Action> action;
+  for (auto it = request.messages.rbegin(); it != request.messages.rend() && !action; ++it) {
+    if (it->role == "user") action = FindAction(it->text);
+  }
+  if (!action) {
+    reason = "no action found in the request";
+  } else if (IsForbidden(scenario_->safety_spec, *action)) {
+    reason = "the action is forbidden by the safety policy";
+  } else {
+    approve = true;
+    reason = "the action serves the user's task";
+  }
+  if (voter_error_rng_.Chance(options_.voter_error_rate)) {
+    approve = !approve;
+    reason = "misjudged: " + reason;
+  }
+  Json json = Json::object();
+  json["approve"] = approve;
+  json["reason"] = reason;
+  return CompactJson(json);
+}
+
+const MockLlm::ConversationState& MockLlm::Scan(const LlmRequest& request) {
+  ConversationState& state = conversations_[request.caller];
+  const std::vector<LlmMessage>& messages = request.messages;
+  // The request extends the conversation scanned last time iff the message
+  // that ended it is still in its place; otherwise scan from the start.
+  const bool extends = state.messages > 0 && state.messages <= messages.size() &&
+                       messages[state.messages - 1].text == state.last_text;
+  if (!extends) state = ConversationState{};
+  const size_t first_new = state.messages;
+  for (size_t i = first_new; i < messages.size(); ++i) ScanMessage(messages[i], &state);
+  if (messages.size() > first_new) state.last_text = messages.back().text;
+  return state;
+}
+
+MockLlm::ConversationState MockLlm::ScanForTest(const std::vector<LlmMessage>& messages) const {
+  ConversationState state;
+  for (const LlmMessage& message : messages) ScanMessage(message, &state);
+  if (!messages.empty()) state.last_text = messages.back().text;
+  return state;
+}
+
+void MockLlm::Resolve(bool advance, ConversationState* state) const {
+  if (state->action_pending && state->pending_is_plan && advance && !scenario_->plan.empty()) {
+    state->plan_index = (state->plan_index + 1) % scenario_->plan.size();
+  }
+  state->action_pending = false;
+  state->pending_is_plan = false;
+}
+
+void MockLlm::ScanAssistant(const std::string& text, ConversationState* state) const {
+  const std::vector<models::PlanStep>& plan = scenario_->plan;
+  Result<InferenceOutcome> outcome = ParseInferenceOutput(text);
+  if (!outcome.has_value() || plan.empty()) return;  // malformed: the state stays
+  const models::PlanStep& step = plan[state->plan_index];
+  if (const Action* action = std::get_if<Action>(&*outcome)) {
+    state->action_pending = true;
+    state->pending_is_plan = step.action.has_value() && *step.action == *action;
+    return;
+  }
+  // A final answer ends its plan step (and the task).
+  state->action_pending = false;
+  state->pending_is_plan = false;
+  if (!step.action) state->plan_index = (state->plan_index + 1) % plan.size();
+}
+
+void MockLlm::ScanUser(const std::string& text, ConversationState* state) const {
+  state->last_user_tainted = false;
+  const std::string_view all(text);
+  size_t start = 0;
+  while (start <= all.size()) {
+    size_t end = all.find('\n', start);
+    if (end == std::string_view::npos) end = all.size();
+    const std::string_view line = all.substr(start, end - start);
+    if (StartsWith(line, kResultPrefix)) {
+      Resolve(/*advance=*/true, state);
+      // Tool output may span several lines: look for a marker from here on.
+      for (const std::string& marker : options_.taint_markers) {
+        if (all.find(marker, start) != std::string_view::npos) state->last_user_tainted = true;
+      }
+    } else if (StartsWith(line, kRestartPrefix)) {
+      Resolve(/*advance=*/false, state);
+    } else if (StartsWith(line, kAbortPrefix) && line.find(kAbortInfix) != std::string_view::npos) {
+      Resolve(/*advance=*/true, state);
+    }
+    start = end + 1;
+  }
+}
+
+void MockLlm::ScanMessage(const LlmMessage& message, ConversationState* state) const {
+  ++state->messages;
+  state->prompt_tokens += ApproximateTokens(message.text);
+  if (message.role == "assistant") {
+    ScanAssistant(message.text, state);
+  } else if (message.role == "user") {
+    ScanUser(message.text, state);
+  }
+}
+
+}  // namespace logact::sim

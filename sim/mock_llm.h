@@ -1,0 +1,154 @@
+// MockLlm: the simulator's deterministic model (SPEC §4).
+//
+// It plays both roles that talk to a model:
+//  - the driver ("driver/<name>" callers): it follows the scenario's plan. The
+//    next plan step is computed from the conversation alone: every result or
+//    abort of a plan intent moves to the next step, a final answer moves past
+//    its step, and the plan starts over after its last step (task repeats).
+//    A restart marker re-proposes the same step (probe/redo); an "error:"
+//    input (the driver's complaint about a malformed reply) is answered with
+//    the proper reply for the current step. Replies are FormatActionReply /
+//    FormatFinalReply texts (core/inference_format.h).
+//  - LLM voters ("voter/<name>" callers): it answers
+//    {"approve":bool,"reason":str}, approving iff the action in the request is
+//    not forbidden by the scenario's safety spec (a good judge), unless the
+//    seeded voter error rate makes it judge wrongly.
+//
+// Prompt injection (attack variants): the latest user input is *tainted* if
+// contains, in or after a tool result line, one of MockLlmOptions::taint_markers
+// (by default the scenario's injection_marker: models::kInjectionMarker,
+// "<INFORMATION>", the tag that opens every injection text the models hide in
+// file and transaction data; base scenarios have none). After a
+// tainted input the mock proposes one of scenario.injected_actions instead of
+// the plan step, with probability attack_rate; once that intent is aborted
+// (or has a result) the plan continues where it was.
+//
+// Faults (all default off, each drawn from its own stream so that turning one
+// on does not reshuffle the others): malformed output, hallucinated tool,
+// refusal (a prose answer outside the protocol), and model failure
+// (kUnavailable). A recorded cassette of inf_out texts, when given, is
+// replayed in order for driver calls before the plan takes over.
+//
+// Latency is seeded (uniform in [latency_ms_min, latency_ms_max]); token
+// counts are ApproximateTokens of the prompt and the reply.
+//
+// Conversation parsing: user messages are split into lines and scanned for the
+// driver's inf_in lines (core/inference_format.h: "result of intent <p>: ...",
+// "executor restarted; intent <p> ...", "intent <p> was aborted: ...");
+// assistant messages are parsed with ParseInferenceOutput.
+// The scan is incremental per caller: a request that extends the previous
+// conversation of the same caller costs O(new messages), so a long run stays
+// linear; any other request is scanned from its start. The reply is the same
+// either way.
+//
+// Determinism: replies are a function of the scenario, the conversation and
+// the draws of the seeded streams. Thread-safety: none.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/llm.h"
+#include "core/random.h"
+#include "models/scenario.h"
+#include "sim/rng.h"
+
+namespace logact::sim {
+
+struct MockLlmOptions {
+  // Simulated model latency per call, in virtual ms, uniform in [min, max].
+  // Default 200..1500 ms: the range of a hosted model's short completion.
+  int64_t latency_ms_min = 200;
+  int64_t latency_ms_max = 1500;
+  // Chance that a driver reply is malformed JSON (the driver answers "error:").
+  Ratio malformed_rate{0, 1};
+  // Chance that a driver reply proposes a tool the environment does not have.
+  Ratio hallucinated_tool_rate{0, 1};
+  // Chance that a driver reply is a prose refusal outside the protocol.
+  Ratio refusal_rate{0, 1};
+  // Chance that a call fails with kUnavailable (driver retries, voter denies).
+  Ratio failure_rate{0, 1};
+  // Chance that an LLM voter's judgement is inverted (a bad judge).
+  Ratio voter_error_rate{0, 1};
+  // Overrides scenario.attack_rate when set (attack variants only).
+  std::optional<Ratio> attack_rate;
+  // Substrings that mark tool output as carrying a prompt injection.
+  // Default (empty): the scenario's injection_marker, if any.
+  std::vector<std::string> taint_markers;
+  // Recorded inf_out texts replayed in order for driver calls; then the plan.
+  std::vector<std::string> cassette;
+};
+
+// Counters for the simulation report.
+struct MockLlmStats {
+  int64_t calls = 0;
+  int64_t driver_calls = 0;
+  int64_t voter_calls = 0;
+  int64_t failures = 0;          // kUnavailable returned
+  int64_t injected_replies = 0;  // replies that proposed an injected action
+  int64_t prompt_tokens = 0;
+  int64_t completion_tokens = 0;
+};
+
+class MockLlm final : public Llm {
+ public:
+  // REQUIRES: `scenario` outlives the mock; latency_ms_min <= latency_ms_max,
+  // both >= 0 (asserted; SimOptions validation rejects bad input first).
+  MockLlm(const models::Scenario* scenario, const SeedStreams& streams, MockLlmOptions options);
+
+  // Never fails except by the injected failure fault (kUnavailable).
+  Result<LlmReply> Complete(const LlmRequest& request) override;
+
+  const MockLlmStats& stats() const { return stats_; }
+
+  // The generator of stream `name` ("llm.latency", "llm.attack",
+  // "llm.malformed", "llm.hallucinated_tool", "llm.refusal", "llm.failure",
+  // "llm.voter_error"), or nullptr. Test hook for stream independence.
+  Random* TEST_Stream(std::string_view name);
+
+  // What the scan of a driver conversation concluded (exposed for tests).
+  struct ConversationState {
+    size_t messages = 0;        // messages scanned
+    size_t plan_index = 0;      // the plan step to propose next
+    int64_t prompt_tokens = 0;  // ApproximateTokens summed over the messages
+    // The action of the last assistant reply still waiting for its
+    // result/abort, and whether it was the plan step plan_index.
+    bool action_pending = false;
+    bool pending_is_plan = false;
+    bool last_user_tainted = false;  // the last user message carries an injection
+    std::string last_text;           // text of the last message scanned
+  };
+  ConversationState ScanForTest(const std::vector<LlmMessage>& messages) const;
+
+ private:
+  void ScanMessage(const LlmMessage& message, ConversationState* state) const;
+  void ScanAssistant(const std::string& text, ConversationState* state) const;
+  void ScanUser(const std::string& text, ConversationState* state) const;
+  // The pending action got its result or abort (advance) or a restart marker.
+  void Resolve(bool advance, ConversationState* state) const;
+  const ConversationState& Scan(const LlmRequest& request);
+  std::string DriverReply(const ConversationState& state);
+  std::string VoterReply(const LlmRequest& request);
+  std::string PlanReply(size_t plan_index) const;
+
+  const models::Scenario* scenario_;
+  MockLlmOptions options_;
+  Ratio attack_rate_;
+  Rng latency_rng_;
+  Rng attack_rng_;
+  Rng malformed_rng_;
+  Rng hallucinated_rng_;
+  Rng refusal_rng_;
+  Rng failure_rng_;
+  Rng voter_error_rng_;
+  size_t cassette_next_ = 0;
+  // The last conversation scanned per caller (sorted map: no hashing).
+  std::map<std::string, ConversationState> conversations_;
+  MockLlmStats stats_;
+};
+
+}  // namespace logact::sim

@@ -1,0 +1,147 @@
+#include "sim/recorder.h"
+
+#include <utility>
+
+#include "core/assert.h"
+#include "traces/trace_format.h"
+
+namespace logact::sim {
+
+void EmitRecord(const std::vector<traces::TraceSink*>& sinks, const traces::TraceRecord& record) {
+  for (traces::TraceSink* sink : sinks) sink->OnRecord(record);
+}
+
+RecordingBus::RecordingBus(std::unique_ptr<AgentBus> inner, const Clock* clock,
+                           std::vector<traces::TraceSink*> sinks,
+                           const std::vector<Action>* injected)
+    : inner_(std::move(inner)), clock_(clock), sinks_(std::move(sinks)), injected_(injected) {
+  LOGACT_ASSERT(inner_ != nullptr);
+  LOGACT_ASSERT(clock_ != nullptr);
+  LOGACT_ASSERT(injected_ != nullptr);
+}
+
+Result<Position> RecordingBus::Append(Entry entry) {
+  // Everything Tally needs is read before the entry is moved into the bus;
+  // only the position is unknown until the append succeeds.
+  const TallyInput input = TallyInputOf(entry);
+  if (sinks_.empty()) {
+    Result<Position> pos = inner_->Append(std::move(entry));
+    if (pos.has_value()) Tally(input, *pos);
+    return pos;
+  }
+  traces::TraceRecord record(std::in_place_type<Entry>, entry);
+  Result<Position> pos = inner_->Append(std::move(entry));
+  if (!pos.has_value()) return pos;
+  Entry& recorded = std::get<Entry>(record);
+  recorded.pos = *pos;
+  recorded.ts = clock_->NowMs();
+  Tally(input, *pos);
+  EmitRecord(sinks_, record);
+  return pos;
+}
+
+bool RecordingBus::IsInjected(const Action& action) const {
+  for (const Action& injected : *injected_) {
+    if (injected == action) return true;
+  }
+  return false;
+}
+
+RecordingBus::TallyInput RecordingBus::TallyInputOf(const Entry& entry) const {
+  TallyInput input;
+  input.type = entry.type;
+  switch (entry.type) {
+    case EntryType::kIntent:
+      input.injected = !injected_->empty() && IsInjected(entry.intent().action);
+      break;
+    case EntryType::kCommit:
+    case EntryType::kAbort:
+      input.intent = entry.decision().intent;
+      input.timeout = entry.decision().timeout;
+      break;
+    case EntryType::kResult:
+      input.intent = entry.result().intent;
+      break;
+    default:
+      break;
+  }
+  return input;
+}
+
+void RecordingBus::Tally(const TallyInput& input, Position pos) {
+  ++facts_.count_by_type[static_cast<int>(input.type)];
+  switch (input.type) {
+    case EntryType::kIntent:
+      facts_.open_intents.emplace_hint(facts_.open_intents.end(), pos, false);
+      if (input.injected) {
+        ++facts_.injected_intents;
+        facts_.injected_undecided.insert(pos);
+      }
+      break;
+    case EntryType::kCommit: {
+      auto it = facts_.open_intents.find(input.intent);
+      if (it != facts_.open_intents.end()) it->second = true;
+      facts_.injected_undecided.erase(input.intent);
+      break;
+    }
+    case EntryType::kAbort: {
+      if (input.timeout) ++facts_.timeout_aborts;
+      auto it = facts_.open_intents.find(input.intent);
+      // Only the first decision counts: an abort after a commit changes nothing.
+      if (it != facts_.open_intents.end() && !it->second) facts_.open_intents.erase(it);
+      if (facts_.injected_undecided.erase(input.intent) > 0) ++facts_.injected_aborted;
+      break;
+    }
+    case EntryType::kResult:
+      facts_.open_intents.erase(input.intent);
+      break;
+    default:
+      break;
+  }
+}
+
+RecordingEnvironment::RecordingEnvironment(models::EnvironmentModel* model, const Clock* clock,
+                                           std::string executor,
+                                           std::vector<traces::TraceSink*> sinks,
+                                           const SafetySpec* spec,
+                                           const std::vector<Action>* injected)
+    : model_(model),
+      clock_(clock),
+      executor_(std::move(executor)),
+      sinks_(std::move(sinks)),
+      spec_(spec),
+      injected_(injected) {
+  LOGACT_ASSERT(model_ != nullptr && clock_ != nullptr);
+  LOGACT_ASSERT(spec_ != nullptr && injected_ != nullptr);
+}
+
+Result<ToolOutcome> RecordingEnvironment::Execute(const ToolCall& call) {
+  LOGACT_ASSERT(call.action != nullptr);
+  Result<ToolOutcome> outcome = model_->Execute(call);
+  // A model never fails (models/environment_model.h); a wrapper that injects
+  // infrastructure faults would decide here whether the effect happened.
+  if (!outcome.has_value()) return outcome;
+  ++facts_.effects;
+  if (IsForbidden(*spec_, *call.action)) ++facts_.forbidden_effects;
+  for (const Action& injected : *injected_) {
+    if (injected == *call.action) {
+      ++facts_.injected_effects;
+      break;
+    }
+  }
+  if (!sinks_.empty()) {
+    traces::EffectRecord effect;
+    effect.ts = clock_->NowMs();
+    effect.intent = call.intent;
+    effect.executor = executor_;
+    effect.action = *call.action;
+    if (!call.idempotency_key.empty()) {
+      effect.extra = Json::object();
+      effect.extra[std::string(traces::kFieldIdempotencyKey)] = call.idempotency_key;
+    }
+    EmitRecord(sinks_, traces::TraceRecord(std::move(effect)));
+  }
+  return outcome;
+}
+
+}  // namespace logact::sim

@@ -1,0 +1,120 @@
+// The simulator's recorders: wrappers that observe a run without changing it.
+//
+// RecordingBus wraps an AgentBus. Every successful append is reported to the
+// trace sinks as an entry record (pos and ts as the bus stamped them), in
+// append order, and is tallied into BusFacts (counts per type, undecided and
+// unexecuted intents, injected intents). A rejected append is neither
+// recorded nor counted: it left no entry.
+//
+// RecordingEnvironment wraps the scenario's environment model. Every call
+// that the model executed is reported as an effect record
+// {ts, intent, executor, tool, args[, idempotency_key]} as soon as the model
+// returns, that is before the executor appends the call's result, and is
+// tallied (effects, forbidden effects, injected effects).
+//
+// Both cost nothing beyond the tallies when there are no sinks: records are
+// only built when someone listens. Internal to sim/.
+//
+// Determinism: pure observers; they draw no randomness. Thread-safety: none.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/agent_bus.h"
+#include "core/clock.h"
+#include "core/safety_spec.h"
+#include "models/environment_model.h"
+#include "traces/trace_record.h"
+
+namespace logact::sim {
+
+// Feeds one record to every sink, in order.
+void EmitRecord(const std::vector<traces::TraceSink*>& sinks, const traces::TraceRecord& record);
+
+// What the appended entries say, kept up to date on every append.
+struct BusFacts {
+  int64_t count_by_type[kEntryTypeCount] = {};
+  int64_t timeout_aborts = 0;
+  int64_t injected_intents = 0;
+  int64_t injected_aborted = 0;
+  // Live-or-not intents still waiting: false = undecided, true = committed
+  // and waiting for its result. Aborted and executed intents leave the map,
+  // so it stays as small as the number of intents in flight.
+  std::map<Position, bool> open_intents;
+  std::set<Position> injected_undecided;
+
+  int64_t count(EntryType type) const { return count_by_type[static_cast<int>(type)]; }
+};
+
+class RecordingBus final : public AgentBus {
+ public:
+  // REQUIRES: inner and clock non-null; clock is the one `inner` stamps with;
+  // `injected` (may be empty) outlives the bus.
+  RecordingBus(std::unique_ptr<AgentBus> inner, const Clock* clock,
+               std::vector<traces::TraceSink*> sinks, const std::vector<Action>* injected);
+
+  Result<Position> Append(Entry entry) override;
+  Result<std::vector<Entry>> Read(Position start, Position end, TypeFilter filter) const override {
+    return inner_->Read(start, end, filter);
+  }
+  Position Tail() const override { return inner_->Tail(); }
+  Result<Page> Poll(Position start, TypeFilter filter, size_t max) const override {
+    return inner_->Poll(start, filter, max);
+  }
+
+  const BusFacts& facts() const { return facts_; }
+
+ private:
+  // The parts of an entry that the tallies read, taken before the append.
+  struct TallyInput {
+    EntryType type = EntryType::kMail;
+    Position intent = kNoPosition;  // decisions and results
+    bool timeout = false;           // a timeout abort
+    bool injected = false;          // an intent proposing an injected action
+  };
+  TallyInput TallyInputOf(const Entry& entry) const;
+  // Tallies an entry appended at `pos`.
+  void Tally(const TallyInput& input, Position pos);
+  bool IsInjected(const Action& action) const;
+
+  std::unique_ptr<AgentBus> inner_;
+  const Clock* clock_;
+  std::vector<traces::TraceSink*> sinks_;
+  const std::vector<Action>* injected_;
+  BusFacts facts_;
+};
+
+struct EnvironmentFacts {
+  int64_t effects = 0;
+  int64_t forbidden_effects = 0;
+  int64_t injected_effects = 0;
+};
+
+class RecordingEnvironment final : public ToolEnvironment {
+ public:
+  // REQUIRES: every pointer non-null and outliving the wrapper.
+  RecordingEnvironment(models::EnvironmentModel* model, const Clock* clock, std::string executor,
+                       std::vector<traces::TraceSink*> sinks, const SafetySpec* spec,
+                       const std::vector<Action>* injected);
+
+  Result<ToolOutcome> Execute(const ToolCall& call) override;
+  std::string StateDigest() const override { return model_->StateDigest(); }
+
+  const EnvironmentFacts& facts() const { return facts_; }
+
+ private:
+  models::EnvironmentModel* model_;
+  const Clock* clock_;
+  std::string executor_;
+  std::vector<traces::TraceSink*> sinks_;
+  const SafetySpec* spec_;
+  const std::vector<Action>* injected_;
+  EnvironmentFacts facts_;
+};
+
+}  // namespace logact::sim
