@@ -158,7 +158,7 @@ BOOST_AUTO_TEST_CASE(FileWriterIsAtomic) {
   memory.OnHeader(SampleHeader());
   (*file)->OnHeader(SampleHeader());
   // Enough records to pass the 1 MiB flush threshold several times.
-  for (int i = 0; i < 20000; ++i) {
+  for (int i = 0; i < 1000; ++i) {
     for (const TraceRecord& record : EveryRecord()) {
       memory.OnRecord(record);
       (*file)->OnRecord(record);
