@@ -6,7 +6,9 @@
 //
 // Also enforced: the author's name equals intent.driver, elect.driver and
 // vote.voter; the payload matches the type; a policy entry's decider, when
-// present, is a well-formed decider policy.
+// present, is a well-formed decider policy; and a policy entry has
+// version > expected_version (one that could never apply would only put a
+// DEC-POLICY violation on the log).
 #pragma once
 
 #include "core/entry.h"
