@@ -232,6 +232,13 @@ BOOST_AUTO_TEST_CASE(DeepNestingIsBadInput) {
       R"({"kind":"effect","ts":1,"intent":0,"executor":"executor/x","tool":"t","args":{"a":)" +
       std::string(depth, '[') + std::string(depth, ']') + "}}";
   ExpectBad(Lines({kHeader, deep}), 2, "(json)");
+  // The limit is exact: the record and its args are two levels, plus the arrays.
+  const auto nested = [](size_t arrays) {
+    return R"({"kind":"effect","ts":1,"intent":0,"executor":"executor/x","tool":"t","args":{"a":)" +
+           std::string(arrays, '[') + std::string(arrays, ']') + "}}";
+  };
+  BOOST_TEST(ReadAll(Lines({kHeader, nested(limits::kTraceJsonDepthMax - 2)})).status.ok());
+  ExpectBad(Lines({kHeader, nested(limits::kTraceJsonDepthMax - 1)}), 2, "(json)");
   // Brackets inside strings do not count as nesting.
   const std::string in_string =
       R"({"kind":"fault","ts":1,"fault":")" + std::string(1000, '[') + R"(","target":"x"})";
