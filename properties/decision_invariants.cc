@@ -3,6 +3,8 @@
 // decider replays (PolicyState for the policy in force at the intent,
 // VoteTally + Evaluate for the counted votes), so a decision is justified iff
 // a correct decider playing the same log prefix could have appended it.
+#include <limits>
+
 #include "core/assert.h"
 #include "properties/checker_internal.h"
 #include "properties/invariant_ids.h"
@@ -101,7 +103,12 @@ void DecisionInvariants::Judge(const IntentState& intent, const Entry& entry, in
   const bool timeout = !commit && entry.decision().timeout;
   std::string why;
   if (timeout) {
-    const int64_t waited_ms = entry.ts - intent.ts;
+    // Saturating: hostile timestamps must not overflow.
+    int64_t waited_ms = 0;
+    if (__builtin_sub_overflow(entry.ts, intent.ts, &waited_ms)) {
+      waited_ms = entry.ts < intent.ts ? std::numeric_limits<int64_t>::min()
+                                       : std::numeric_limits<int64_t>::max();
+    }
     if (!policy.timeout_ms.has_value()) {
       why = "the policy has no timeout_ms";
     } else if (waited_ms < *policy.timeout_ms) {

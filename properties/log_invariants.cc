@@ -1,5 +1,6 @@
 // LOG-DENSE and LOG-ACL: properties of each entry taken alone (its position
 // and its author), independent of what the entry means.
+#include <limits>
 #include <optional>
 #include <string_view>
 
@@ -39,6 +40,14 @@ const char* NamedField(EntryType type) {
 bool LogInvariants::OnEntry(const Entry& entry, int64_t line, Reporter* reporter) {
   CheckAcl(entry, line, reporter);
   const Position expected = expected_;
+  if (entry.pos == std::numeric_limits<Position>::max()) {
+    // No tail can follow this position (pos < tail): a hostile value, ignored.
+    reporter->Violate(kLogDense, {line},
+                      "entry " + std::string(EntryTypeName(entry.type)) + " has pos " +
+                          std::to_string(entry.pos) + ", which leaves no room for a tail; the "
+                          "entry is ignored");
+    return false;
+  }
   if (entry.pos == expected) {
     ++expected_;
     return true;

@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <fstream>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -483,6 +484,31 @@ BOOST_AUTO_TEST_CASE(EnvConsistentMismatch) {
   // The environment also lost /tmp/b, which no effect explains.
   const Ref state = t.EnvState(DigestAfterDeleting({"/tmp/a", "/tmp/b"}));
   ExpectOnly(t.Check(WithFakeFiles()), kEnvConsistent, {state.line});
+}
+
+// Goal: hostile numbers (extreme positions and timestamps) are verdicts, never a crash.
+BOOST_AUTO_TEST_CASE(HostileNumbersAreVerdicts) {
+  TraceBuilder t;
+  t.Policy({{"kind", "all_of"}, {"types", {"rules"}}, {"timeout_ms", 1}});
+  t.SetTime(std::numeric_limits<int64_t>::max() - 10);
+  const Ref intent = t.Intent();
+  t.SetTime(std::numeric_limits<int64_t>::min());
+  const Ref abort = t.Abort(intent, /*timeout=*/true);  // "earlier" than the intent
+  t.SetNextPos(std::numeric_limits<int64_t>::max());
+  const Ref last = t.Mail("x");
+  const Ref again = t.Mail("y");  // the builder's position wrapped around to a negative one
+  const Report report = t.Check();
+  BOOST_TEST_INFO("report: " << report.ToJson().dump());
+  BOOST_REQUIRE(report.violations.size() == 3u);
+  BOOST_TEST(report.violations[0].invariant == "DEC-JUSTIFIED");
+  BOOST_TEST(report.violations[0].lines == std::vector<int64_t>({intent.line, abort.line}),
+             boost::test_tools::per_element());
+  BOOST_TEST(report.violations[1].invariant == "LOG-DENSE");
+  BOOST_TEST(report.violations[1].lines == std::vector<int64_t>({last.line}),
+             boost::test_tools::per_element());
+  BOOST_TEST(report.violations[2].invariant == "LOG-DENSE");
+  BOOST_TEST(report.violations[2].lines == std::vector<int64_t>({again.line}),
+             boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -110,7 +110,9 @@ class TraceBuilder {
     payload["ts"] = ++now_;
     payload["type"] = type;
     payload["author"] = author;
-    const Position pos = next_pos_++;
+    const Position pos = next_pos_;
+    // Wraps instead of overflowing, for the tests of hostile positions.
+    next_pos_ = static_cast<Position>(static_cast<uint64_t>(next_pos_) + 1);
     Ref ref = AddRecord(payload);
     ref.pos = pos;
     return ref;
