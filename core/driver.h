@@ -1,16 +1,33 @@
 // Driver: LLM inference as a state machine on the log (SPEC §2).
 //
-// Plays mail, inf_in, inf_out, intent, output, result, abort, elect. On boot it
-// replays the log, then appends `elect {driver, epoch}` with an epoch above
-// every epoch it has seen. When quiescent (no intent in flight, no inference
-// in flight) and there is new input (mail, a result, a restart marker, an
-// abort), it appends inf_in (the new input as text), asks the Llm, waits the
-// reply's latency on the Clock, appends inf_out, then appends the one intent
-// or output that the reply contains (core/inference_format.h). At most one
-// intent is in flight; mail that arrives meanwhile is buffered for the next
-// inference. On replay it uses the logged inf_out and never calls the Llm for
-// it again. A driver that sees a counted elect of another driver (or of a
-// higher epoch) stops for good: it is fenced.
+// Plays mail, inf_in, inf_out, intent, output, result, commit, abort, elect.
+// On boot (the first Step) it replays the log, then appends
+// `elect {driver, epoch}` with an epoch above every epoch it has seen. When
+// quiescent (no intent in flight, no inference in flight) and there is new
+// input (mail, a result, a restart marker naming an intent, a first-decision
+// abort), it appends inf_in (the new inputs as lines, core/inference_format.h),
+// asks the Llm with the whole logged conversation (inf_in as "user", inf_out
+// as "assistant"), waits the reply's latency on the Clock, appends inf_out,
+// then appends the one intent or output that the reply contains. A malformed
+// reply gets an "error: ..." inf_in and a new inference; an Llm error is
+// retried after llm_retry_backoff_ms; both count towards
+// inference_attempts_max, after which the driver appends an output saying it
+// gave up.
+//
+// At most one intent is in flight: no inference while some live intent (of
+// any driver epoch) has neither a result (a restart marker counts) nor a
+// first-decision abort; mail that arrives meanwhile is buffered for the next
+// inference. A restart marker naming -1 is not an input. On replay the driver
+// uses the logged inf_out and never calls the Llm for it again: an inf_out
+// with no intent/output/inf_in after it is acted on directly. The state
+// changes only when entries are played back, so after an append with an
+// unknown outcome the next Step finds it on the log (or not) and never
+// appends a duplicate.
+//
+// A driver stops for good (Stopped) when a counted elect other than its own
+// follows its elect, or when its own elect did not count: it is fenced.
+// StateDigest covers the replicated state only (conversation, buffered
+// inputs, intents in flight), not this instance's epoch or pending Llm reply.
 #pragma once
 
 #include <cstdint>

@@ -13,8 +13,16 @@
 // driver hands the marker to the model, which probes and re-proposes through
 // the voters. The marker also fences any older executor instance: an executor
 // that sees a restart marker other than its own stops for good.
-// Tools declared idempotent receive the key "<intent position>" so that a
-// re-submitted action is applied once by the environment.
+// Every call carries the idempotency key "<intent position>" (the executor
+// does not know the tool schemas); environments honour it only for tools
+// declared idempotent, so a re-submitted call is applied once.
+//
+// Boot, precisely: the first Step() replays and appends the marker; if the
+// append's outcome is unknown, the next Step() looks for it on the log before
+// appending another. A committed intent already pending when the executor
+// boots is the one its marker names: it is never run by this instance, since
+// a predecessor may have run it. An Environment error (kUnavailable) becomes
+// result {ok:false, output:"tool unavailable: ..."}: never retried.
 #pragma once
 
 #include <cstdint>
