@@ -24,6 +24,10 @@ constexpr std::string_view kAbortInfix = " was aborted: ";
 constexpr std::string_view kRefusalText = "I'm sorry, but I can't help with that request.";
 // Appended to a plan tool's name to make a tool the environment does not have.
 constexpr std::string_view kHallucinatedSuffix = "_pro";
+// How far from the end of a request the last scanned message is looked for.
+// A driver adds two turns per inference (its reply and the new input), more
+// after malformed replies; 16 leaves a wide margin.
+constexpr size_t kAnchorSearch = 16;
 
 bool StartsWith(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
@@ -73,6 +77,19 @@ MockLlm::MockLlm(const models::Scenario* scenario, const SeedStreams& streams,
   LOGACT_ASSERT_LE(options_.latency_ms_min, options_.latency_ms_max);
   if (options_.taint_markers.empty() && !scenario_->injection_marker.empty()) {
     options_.taint_markers.push_back(scenario_->injection_marker);
+  }
+  // The texts of the plan's replies and the verdicts on the scenario's own
+  // actions are computed once: they are what almost every call is about.
+  for (const models::PlanStep& step : scenario_->plan) {
+    plan_texts_.push_back(step.action ? FormatActionReply(*step.action)
+                                      : FormatFinalReply(step.final_text));
+    if (step.action) {
+      known_actions_.push_back(
+          {step.action->ToText(), IsForbidden(scenario_->safety_spec, *step.action)});
+    }
+  }
+  for (const Action& action : scenario_->injected_actions) {
+    known_actions_.push_back({action.ToText(), IsForbidden(scenario_->safety_spec, action)});
   }
 }
 
@@ -125,11 +142,8 @@ Result<LlmReply> MockLlm::Complete(const LlmRequest& request) {
 }
 
 std::string MockLlm::PlanReply(size_t plan_index) const {
-  const std::vector<models::PlanStep>& plan = scenario_->plan;
-  if (plan.empty()) return FormatFinalReply("There is nothing to do.");
-  const models::PlanStep& step = plan[plan_index % plan.size()];
-  if (step.action) return FormatActionReply(*step.action);
-  return FormatFinalReply(step.final_text);
+  if (plan_texts_.empty()) return FormatFinalReply("There is nothing to do.");
+  return plan_texts_[plan_index % plan_texts_.size()];
 }
 
 std::string MockLlm::DriverReply(const ConversationState& state) {
@@ -159,13 +173,13 @@ std::string MockLlm::DriverReply(const ConversationState& state) {
 std::string MockLlm::VoterReply(const LlmRequest& request) {
   bool approve = false;
   std::string reason;
-  std::optional<Action> action;
-  for (auto it = request.messages.rbegin(); it != request.messages.rend() && !action; ++it) {
-    if (it->role == "user") action = FindAction(it->text);
+  std::optional<bool> forbidden;
+  for (auto it = request.messages.rbegin(); it != request.messages.rend() && !forbidden; ++it) {
+    if (it->role == "user") forbidden = FindForbidden(it->text);
   }
-  if (!action) {
+  if (!forbidden) {
     reason = "no action found in the request";
-  } else if (IsForbidden(scenario_->safety_spec, *action)) {
+  } else if (*forbidden) {
     reason = "the action is forbidden by the safety policy";
   } else {
     approve = true;
@@ -181,24 +195,60 @@ std::string MockLlm::VoterReply(const LlmRequest& request) {
   return CompactJson(json);
 }
 
+std::optional<bool> MockLlm::FindForbidden(std::string_view text) const {
+  // A known action's text is a complete JSON object, so a match at the
+  // opening brace is the whole action, not a prefix of a longer one.
+  const size_t start = text.find("{\"args\"");
+  if (start != std::string_view::npos) {
+    for (const KnownAction& known : known_actions_) {
+      if (text.compare(start, known.text.size(), known.text) == 0) return known.forbidden;
+    }
+  }
+  std::optional<Action> action = FindAction(text);
+  if (!action) return std::nullopt;
+  return IsForbidden(scenario_->safety_spec, *action);
+}
+
 const MockLlm::ConversationState& MockLlm::Scan(const LlmRequest& request) {
   ConversationState& state = conversations_[request.caller];
   const std::vector<LlmMessage>& messages = request.messages;
-  // The request extends the conversation scanned last time iff the message
-  // that ended it is still in its place; otherwise scan from the start.
-  const bool extends = state.messages > 0 && state.messages <= messages.size() &&
-                       messages[state.messages - 1].text == state.last_text;
-  if (!extends) state = ConversationState{};
-  const size_t first_new = state.messages;
+  // The request continues the conversation scanned last time iff the message
+  // that ended it is among its last kAnchorSearch messages: the driver adds a
+  // few turns per call and drops the oldest ones once its context window is
+  // full. Otherwise (another conversation) scan it from its start.
+  size_t first_new = 0;
+  bool continues = false;
+  if (state.messages > 0) {
+    const size_t lowest = messages.size() > kAnchorSearch ? messages.size() - kAnchorSearch : 0;
+    for (size_t i = messages.size(); i-- > lowest;) {
+      if (messages[i].role == state.last_role && messages[i].text == state.last_text) {
+        first_new = i + 1;
+        continues = true;
+        break;
+      }
+    }
+  }
+  if (!continues) state = ConversationState{};
   for (size_t i = first_new; i < messages.size(); ++i) ScanMessage(messages[i], &state);
-  if (messages.size() > first_new) state.last_text = messages.back().text;
+  // Turns that fell out of the window no longer count as prompt tokens.
+  while (state.turn_tokens.size() > messages.size()) {
+    state.prompt_tokens -= state.turn_tokens.front();
+    state.turn_tokens.pop_front();
+  }
+  if (messages.size() > first_new) {
+    state.last_role = messages.back().role;
+    state.last_text = messages.back().text;
+  }
   return state;
 }
 
 MockLlm::ConversationState MockLlm::ScanForTest(const std::vector<LlmMessage>& messages) const {
   ConversationState state;
   for (const LlmMessage& message : messages) ScanMessage(message, &state);
-  if (!messages.empty()) state.last_text = messages.back().text;
+  if (!messages.empty()) {
+    state.last_role = messages.back().role;
+    state.last_text = messages.back().text;
+  }
   return state;
 }
 
@@ -212,9 +262,22 @@ void MockLlm::Resolve(bool advance, ConversationState* state) const {
 
 void MockLlm::ScanAssistant(const std::string& text, ConversationState* state) const {
   const std::vector<models::PlanStep>& plan = scenario_->plan;
-  Result<InferenceOutcome> outcome = ParseInferenceOutput(text);
-  if (!outcome.has_value() || plan.empty()) return;  // malformed: the state stays
+  if (plan.empty()) return;
   const models::PlanStep& step = plan[state->plan_index];
+  if (text == plan_texts_[state->plan_index]) {
+    // The common case, without parsing: the reply was the plan step itself.
+    if (step.action) {
+      state->action_pending = true;
+      state->pending_is_plan = true;
+    } else {
+      state->action_pending = false;
+      state->pending_is_plan = false;
+      state->plan_index = (state->plan_index + 1) % plan.size();
+    }
+    return;
+  }
+  Result<InferenceOutcome> outcome = ParseInferenceOutput(text);
+  if (!outcome.has_value()) return;  // malformed: the state stays
   if (const Action* action = std::get_if<Action>(&*outcome)) {
     state->action_pending = true;
     state->pending_is_plan = step.action.has_value() && *step.action == *action;
@@ -251,7 +314,9 @@ void MockLlm::ScanUser(const std::string& text, ConversationState* state) const 
 
 void MockLlm::ScanMessage(const LlmMessage& message, ConversationState* state) const {
   ++state->messages;
-  state->prompt_tokens += ApproximateTokens(message.text);
+  const int64_t tokens = ApproximateTokens(message.text);
+  state->prompt_tokens += tokens;
+  state->turn_tokens.push_back(tokens);
   if (message.role == "assistant") {
     ScanAssistant(message.text, state);
   } else if (message.role == "user") {

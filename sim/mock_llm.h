@@ -32,20 +32,25 @@
 // Latency is seeded (uniform in [latency_ms_min, latency_ms_max]); token
 // counts are ApproximateTokens of the prompt and the reply.
 //
+// The conversation state is remembered per caller: a request that continues
+// the previous one (the same messages, possibly with the oldest ones dropped
+// by the driver's context window, plus new ones) is scanned incrementally in
+// O(new messages), so a long run stays linear; any other request is scanned
+// from its start. For a conversation without dropped turns both give the
+// same reply; with dropped turns, the remembered state is what keeps the
+// plan position.
+//
 // Conversation parsing: user messages are split into lines and scanned for the
 // driver's inf_in lines (core/inference_format.h: "result of intent <p>: ...",
 // "executor restarted; intent <p> ...", "intent <p> was aborted: ...");
 // assistant messages are parsed with ParseInferenceOutput.
-// The scan is incremental per caller: a request that extends the previous
-// conversation of the same caller costs O(new messages), so a long run stays
-// linear; any other request is scanned from its start. The reply is the same
-// either way.
 //
 // Determinism: replies are a function of the scenario, the conversation and
 // the draws of the seeded streams. Thread-safety: none.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -112,15 +117,17 @@ class MockLlm final : public Llm {
 
   // What the scan of a driver conversation concluded (exposed for tests).
   struct ConversationState {
-    size_t messages = 0;        // messages scanned
-    size_t plan_index = 0;      // the plan step to propose next
-    int64_t prompt_tokens = 0;  // ApproximateTokens summed over the messages
+    size_t messages = 0;              // messages scanned since the conversation began
+    size_t plan_index = 0;            // the plan step to propose next
+    int64_t prompt_tokens = 0;        // ApproximateTokens summed over the current window
+    std::deque<int64_t> turn_tokens;  // tokens per message of the current window
     // The action of the last assistant reply still waiting for its
     // result/abort, and whether it was the plan step plan_index.
     bool action_pending = false;
     bool pending_is_plan = false;
     bool last_user_tainted = false;  // the last user message carries an injection
-    std::string last_text;           // text of the last message scanned
+    std::string last_role;           // the last message scanned, to recognise
+    std::string last_text;           // the conversation in the next request
   };
   ConversationState ScanForTest(const std::vector<LlmMessage>& messages) const;
 
@@ -134,6 +141,9 @@ class MockLlm final : public Llm {
   std::string DriverReply(const ConversationState& state);
   std::string VoterReply(const LlmRequest& request);
   std::string PlanReply(size_t plan_index) const;
+  // Whether the action in a voter request's text is forbidden; nullopt if
+  // the text holds no action.
+  std::optional<bool> FindForbidden(std::string_view text) const;
 
   const models::Scenario* scenario_;
   MockLlmOptions options_;
@@ -146,6 +156,13 @@ class MockLlm final : public Llm {
   Rng failure_rng_;
   Rng voter_error_rng_;
   size_t cassette_next_ = 0;
+  std::vector<std::string> plan_texts_;  // the proper reply of each plan step
+  // The plan's and the injections' actions as text, with the spec's verdict.
+  struct KnownAction {
+    std::string text;
+    bool forbidden = false;
+  };
+  std::vector<KnownAction> known_actions_;
   // The last conversation scanned per caller (sorted map: no hashing).
   std::map<std::string, ConversationState> conversations_;
   MockLlmStats stats_;

@@ -1,5 +1,6 @@
 #include "sim/recorder.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "core/assert.h"
@@ -68,33 +69,44 @@ RecordingBus::TallyInput RecordingBus::TallyInputOf(const Entry& entry) const {
   return input;
 }
 
+std::vector<BusFacts::OpenIntent>::iterator RecordingBus::FindOpen(Position intent) {
+  auto& open = facts_.open_intents;
+  auto it =
+      std::lower_bound(open.begin(), open.end(), intent,
+                       [](const BusFacts::OpenIntent& a, Position p) { return a.intent < p; });
+  return it != open.end() && it->intent == intent ? it : open.end();
+}
+
 void RecordingBus::Tally(const TallyInput& input, Position pos) {
   ++facts_.count_by_type[static_cast<int>(input.type)];
+  auto& open = facts_.open_intents;
   switch (input.type) {
     case EntryType::kIntent:
-      facts_.open_intents.emplace_hint(facts_.open_intents.end(), pos, false);
-      if (input.injected) {
-        ++facts_.injected_intents;
-        facts_.injected_undecided.insert(pos);
-      }
+      // Positions grow, so appending keeps the vector sorted.
+      LOGACT_ASSERT(open.empty() || open.back().intent < pos);
+      open.push_back(BusFacts::OpenIntent{pos, false, input.injected});
+      if (input.injected) ++facts_.injected_intents;
       break;
     case EntryType::kCommit: {
-      auto it = facts_.open_intents.find(input.intent);
-      if (it != facts_.open_intents.end()) it->second = true;
-      facts_.injected_undecided.erase(input.intent);
+      auto it = FindOpen(input.intent);
+      if (it != open.end()) it->committed = true;
       break;
     }
     case EntryType::kAbort: {
       if (input.timeout) ++facts_.timeout_aborts;
-      auto it = facts_.open_intents.find(input.intent);
+      auto it = FindOpen(input.intent);
       // Only the first decision counts: an abort after a commit changes nothing.
-      if (it != facts_.open_intents.end() && !it->second) facts_.open_intents.erase(it);
-      if (facts_.injected_undecided.erase(input.intent) > 0) ++facts_.injected_aborted;
+      if (it != open.end() && !it->committed) {
+        if (it->injected) ++facts_.injected_aborted;
+        open.erase(it);
+      }
       break;
     }
-    case EntryType::kResult:
-      facts_.open_intents.erase(input.intent);
+    case EntryType::kResult: {
+      auto it = FindOpen(input.intent);
+      if (it != open.end()) open.erase(it);
       break;
+    }
     default:
       break;
   }
@@ -115,6 +127,21 @@ RecordingEnvironment::RecordingEnvironment(models::EnvironmentModel* model, cons
   LOGACT_ASSERT(spec_ != nullptr && injected_ != nullptr);
 }
 
+RecordingEnvironment::Verdict RecordingEnvironment::Judge(const Action& action) {
+  // A run repeats a handful of actions (the plan's): remember their verdicts
+  // instead of evaluating the spec on every call.
+  for (const auto& [known, verdict] : verdicts_) {
+    if (known == action) return verdict;
+  }
+  Verdict verdict;
+  verdict.forbidden = IsForbidden(*spec_, action);
+  for (const Action& injected : *injected_) {
+    if (injected == action) verdict.injected = true;
+  }
+  if (verdicts_.size() < kVerdictsMax) verdicts_.emplace_back(action, verdict);
+  return verdict;
+}
+
 Result<ToolOutcome> RecordingEnvironment::Execute(const ToolCall& call) {
   LOGACT_ASSERT(call.action != nullptr);
   Result<ToolOutcome> outcome = model_->Execute(call);
@@ -122,13 +149,9 @@ Result<ToolOutcome> RecordingEnvironment::Execute(const ToolCall& call) {
   // infrastructure faults would decide here whether the effect happened.
   if (!outcome.has_value()) return outcome;
   ++facts_.effects;
-  if (IsForbidden(*spec_, *call.action)) ++facts_.forbidden_effects;
-  for (const Action& injected : *injected_) {
-    if (injected == *call.action) {
-      ++facts_.injected_effects;
-      break;
-    }
-  }
+  const Verdict& verdict = Judge(*call.action);
+  if (verdict.forbidden) ++facts_.forbidden_effects;
+  if (verdict.injected) ++facts_.injected_effects;
   if (!sinks_.empty()) {
     traces::EffectRecord effect;
     effect.ts = clock_->NowMs();

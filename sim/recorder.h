@@ -19,10 +19,9 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <memory>
-#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/agent_bus.h"
@@ -42,11 +41,16 @@ struct BusFacts {
   int64_t timeout_aborts = 0;
   int64_t injected_intents = 0;
   int64_t injected_aborted = 0;
-  // Live-or-not intents still waiting: false = undecided, true = committed
-  // and waiting for its result. Aborted and executed intents leave the map,
-  // so it stays as small as the number of intents in flight.
-  std::map<Position, bool> open_intents;
-  std::set<Position> injected_undecided;
+  // Intents still waiting, in position order: committed=false means
+  // undecided, true means committed and waiting for its result. Aborted and
+  // executed intents leave, so the vector stays as small as the number of
+  // intents in flight and, once warm, appending costs no allocation.
+  struct OpenIntent {
+    Position intent = kNoPosition;
+    bool committed = false;
+    bool injected = false;  // proposes one of scenario.injected_actions
+  };
+  std::vector<OpenIntent> open_intents;
 
   int64_t count(EntryType type) const { return count_by_type[static_cast<int>(type)]; }
 };
@@ -80,6 +84,8 @@ class RecordingBus final : public AgentBus {
   TallyInput TallyInputOf(const Entry& entry) const;
   // Tallies an entry appended at `pos`.
   void Tally(const TallyInput& input, Position pos);
+  // The open intent at `intent`, or open_intents.end().
+  std::vector<BusFacts::OpenIntent>::iterator FindOpen(Position intent);
   bool IsInjected(const Action& action) const;
 
   std::unique_ptr<AgentBus> inner_;
@@ -108,12 +114,22 @@ class RecordingEnvironment final : public ToolEnvironment {
   const EnvironmentFacts& facts() const { return facts_; }
 
  private:
+  struct Verdict {
+    bool forbidden = false;
+    bool injected = false;
+  };
+  // The verdicts on the first kVerdictsMax distinct actions executed: a bound
+  // on the cache, which only saves work (every other action is judged anew).
+  static constexpr size_t kVerdictsMax = 64;
+  Verdict Judge(const Action& action);
+
   models::EnvironmentModel* model_;
   const Clock* clock_;
   std::string executor_;
   std::vector<traces::TraceSink*> sinks_;
   const SafetySpec* spec_;
   const std::vector<Action>* injected_;
+  std::vector<std::pair<Action, Verdict>> verdicts_;
   EnvironmentFacts facts_;
 };
 

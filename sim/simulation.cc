@@ -301,13 +301,13 @@ std::string Runner::DescribePending() const {
     }
   }
   size_t listed = 0;
-  for (const auto& [intent, committed] : bus_->facts().open_intents) {
+  for (const BusFacts::OpenIntent& open : bus_->facts().open_intents) {
     if (listed++ == kPendingIntentsListed) {
       add("...");
       break;
     }
-    add("intent " + std::to_string(intent) +
-        (committed ? " committed without result" : " undecided"));
+    add("intent " + std::to_string(open.intent) +
+        (open.committed ? " committed without result" : " undecided"));
   }
   if (!AllMailDelivered()) add("mail of round " + std::to_string(round_ + 1) + " undelivered");
   add("outputs " + std::to_string(bus_->facts().count(EntryType::kOutput)) + "/" +

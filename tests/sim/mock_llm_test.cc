@@ -106,6 +106,27 @@ BOOST_AUTO_TEST_CASE(IncrementalScanEqualsFullScan) {
   BOOST_TEST(Reply(llm, other) == PlanText(scenario, 0));
 }
 
+// Goal: a driver whose context window drops the oldest turns still gets the
+// plan in order, and prompt tokens count only the turns sent.
+BOOST_AUTO_TEST_CASE(SlidingWindowKeepsThePlanPosition) {
+  const models::Scenario& scenario = GetScenario("files-cleanup");
+  MockLlm llm(&scenario, SeedStreams(3), MockLlmOptions{});
+  std::vector<LlmMessage> conversation = {User("mail from alice: clean up")};
+  constexpr size_t kWindow = 3;
+  for (size_t step = 0; step < 2 * scenario.plan.size(); ++step) {
+    const size_t first = conversation.size() > kWindow ? conversation.size() - kWindow : 0;
+    const std::vector<LlmMessage> window(conversation.begin() + first, conversation.end());
+    Result<LlmReply> reply = llm.Complete(LlmRequest{"driver/agent", window});
+    BOOST_REQUIRE(reply.has_value());
+    BOOST_TEST(reply->text == PlanText(scenario, step % scenario.plan.size()));
+    int64_t tokens = 0;
+    for (const LlmMessage& message : window) tokens += ApproximateTokens(message.text);
+    BOOST_TEST(reply->prompt_tokens == tokens);
+    conversation.push_back(Assistant(reply->text));
+    conversation.push_back(User(ResultLine(static_cast<Position>(step), "{}")));
+  }
+}
+
 // Goal: an LLM voter approves exactly the actions the safety spec allows.
 BOOST_AUTO_TEST_CASE(VoterApprovesIffNotForbidden) {
   const models::Scenario& scenario = GetScenario("bank-pay-bill-attack");
