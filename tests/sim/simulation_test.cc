@@ -28,7 +28,7 @@ Run RunWithTrace(const SimOptions& options) {
   traces::TraceWriter writer;
   Result<SimReport> report = RunSimulation(options, {&writer});
   BOOST_REQUIRE_MESSAGE(report.has_value(), options.scenario << " seed " << options.seed << ": "
-                                                              << report.status().ToString());
+                                                             << report.status().ToString());
   return Run{*report, writer.text()};
 }
 
