@@ -28,6 +28,10 @@ void SafetyInvariants::OnEffect(const traces::EffectRecord& effect, int64_t line
                           effect.action.ToText() + ", which the safety spec forbids");
   }
   if (environment_ == nullptr) return;
+  // Tools that do not write (and unknown tools, which fail) cannot change the
+  // model's state: skipping them keeps replay cheap on read-heavy traces.
+  const auto schema = environment_->schemas().find(effect.action.tool);
+  if (schema == environment_->schemas().end() || !schema->second.writes) return;
   ToolCall call;
   call.action = &effect.action;
   call.intent = effect.intent;

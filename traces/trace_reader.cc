@@ -1,6 +1,5 @@
 #include "traces/trace_reader.h"
 
-#include <bit>
 #include <cerrno>
 #include <cstring>
 #include <limits>
@@ -46,7 +45,10 @@ size_t CountOpeningBrackets(std::string_view text) {
     // then count the bytes that became zero after the xor.
     const uint64_t x = (word | (0x20 * kOnes)) ^ (0x7B * kOnes);
     const uint64_t nonzero = ((x & kLow7) + kLow7) | x;
-    count += static_cast<size_t>(std::popcount(~nonzero & (0x80 * kOnes)));
+    // One bit per matching byte at bit 0 of that byte; the multiply sums the
+    // eight bytes into the top one (std::popcount is a library call without -mpopcnt).
+    const uint64_t matches = (~nonzero & (0x80 * kOnes)) >> 7;
+    count += static_cast<size_t>((matches * kOnes) >> 56);
   }
   for (; i < text.size(); ++i) count += (static_cast<unsigned char>(text[i]) | 0x20) == 0x7B;
   return count;
@@ -119,7 +121,7 @@ std::optional<FieldError> ParseObject(std::string_view line, Json* out) {
 }
 
 const Json* Find(const JsonObject& object, std::string_view name) {
-  const auto it = object.find(std::string(name));
+  const auto it = object.find(name);  // heterogeneous lookup: no key string is built
   return it == object.end() ? nullptr : &it->second;
 }
 
@@ -139,7 +141,7 @@ std::optional<FieldError> GetInt(const JsonObject& object, std::string_view name
 
 // Moves the string out of the (owned) parsed object.
 std::optional<FieldError> TakeString(JsonObject& object, std::string_view name, std::string* out) {
-  const auto it = object.find(std::string(name));
+  const auto it = object.find(name);
   if (it == object.end()) {
     return FieldError{std::string(name), "missing required string field"};
   }
@@ -176,7 +178,7 @@ RecordOrError DecodeEffect(JsonObject& object) {
   LOGACT_TRY_FIELD(GetInt(object, kFieldIntent, &effect.intent));
   LOGACT_TRY_FIELD(TakeString(object, kFieldExecutor, &effect.executor));
   LOGACT_TRY_FIELD(TakeString(object, kFieldTool, &effect.action.tool));
-  const auto args = object.find(std::string(kFieldArgs));
+  const auto args = object.find(kFieldArgs);
   if (args == object.end())
     return FieldError{std::string(kFieldArgs), "missing required object field"};
   if (!args->second.is_object()) {
