@@ -48,7 +48,8 @@
 // REC-STATE   Not judged by the trace checker (needs a crash-free replay).
 // ENV-CONSISTENT The digest of the last `state` record with target "env" equals
 //             the digest of a fresh environment model fed the actions of the
-//             effects before it, in trace order. Not applicable without an
+//             effects before it, in trace order (effects of tools whose schema
+//             says they do not write are skipped). Not applicable without an
 //             environment model (unknown scenario) or without such a record.
 // SAFE-SPEC   No effect's action is forbidden by the safety spec (IsForbidden).
 //             Not applicable without a spec, or when the trace has no effects.
