@@ -44,7 +44,8 @@ bool LogInvariants::OnEntry(const Entry& entry, int64_t line, Reporter* reporter
     // No tail can follow this position (pos < tail): a hostile value, ignored.
     reporter->Violate(kLogDense, {line},
                       "entry " + std::string(EntryTypeName(entry.type)) + " has pos " +
-                          std::to_string(entry.pos) + ", which leaves no room for a tail; the "
+                          std::to_string(entry.pos) +
+                          ", which leaves no room for a tail; the "
                           "entry is ignored");
     return false;
   }
