@@ -1,0 +1,140 @@
+// Foundation benchmarks (issue "Foundation", item 10), each beside its baseline:
+//  - Simulate/BankWithOnlineCheck: simulated bus entries per second on the bank
+//    scenario with the invariant checker fed online; baseline BareAppendLoop:
+//    the same number of appends to a MemoryBus with nothing else running.
+//    Target: >= 1,000,000 entries/s simulated.
+//  - Check/Trace: records per second for the native checker reading a trace of
+//    at least one million records from a file; baseline ParseOnly: a JSON
+//    parse of every line of the same file. Target: check <= 1.5x parse-only.
+// Run: build/bench/bench_foundation (add --benchmark_format=json for JSON).
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "core/clock.h"
+#include "core/memory_bus.h"
+#include "properties/checker.h"
+#include "sim/simulation.h"
+#include "traces/trace_reader.h"
+#include "traces/trace_writer.h"
+
+namespace {
+using namespace logact;
+
+constexpr int64_t kBankRepeats = 2000;  // ~50 entries per task: ~100k entries per run
+
+sim::SimOptions BankOptions(int64_t repeats) {
+  sim::SimOptions options;
+  options.seed = 7;
+  options.scenario = "bank-pay-bill";
+  options.task_repeats = repeats;
+  options.steps_max = 100'000'000;
+  options.state_records = false;
+  return options;
+}
+
+void BM_BareAppendLoop(benchmark::State& state) {
+  int64_t entries = 0;
+  for (auto _ : state) {
+    ManualClock clock;
+    MemoryBus bus(&clock);
+    VotePayload vote{0, "rules", "rules", true, "ok"};
+    for (int64_t i = 0; i < 100'000; ++i) {
+      vote.intent = i;
+      Result<Position> pos = bus.Append(MakeVote("voter/rules", vote));
+      benchmark::DoNotOptimize(pos);
+    }
+    entries += bus.Tail();
+  }
+  state.counters["entries_per_s"] = benchmark::Counter(double(entries), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_BareAppendLoop)->Unit(benchmark::kMillisecond);
+
+void BM_SimulateBankWithOnlineCheck(benchmark::State& state) {
+  const models::Scenario* scenario = models::FindScenario("bank-pay-bill");
+  int64_t entries = 0;
+  for (auto _ : state) {
+    properties::CheckOptions check;
+    check.spec = &scenario->safety_spec;
+    check.make_environment = scenario->make_environment;
+    properties::InvariantChecker checker(check);
+    Result<sim::SimReport> report = sim::RunSimulation(BankOptions(kBankRepeats), {&checker});
+    if (!report || !report->finished) state.SkipWithError("simulation failed");
+    properties::Report verdict = checker.Finish();
+    if (!verdict.ok()) state.SkipWithError("invariant violated");
+    entries += report ? report->entries : 0;
+  }
+  state.counters["entries_per_s"] = benchmark::Counter(double(entries), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_SimulateBankWithOnlineCheck)->Unit(benchmark::kMillisecond);
+
+void BM_SimulateBankNoSinks(benchmark::State& state) {
+  int64_t entries = 0;
+  for (auto _ : state) {
+    Result<sim::SimReport> report = sim::RunSimulation(BankOptions(kBankRepeats), {});
+    entries += report ? report->entries : 0;
+  }
+  state.counters["entries_per_s"] = benchmark::Counter(double(entries), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_SimulateBankNoSinks)->Unit(benchmark::kMillisecond);
+
+// A trace of at least one million records, written once per process.
+const std::string& MillionRecordTrace() {
+  static const std::string path = [] {
+    std::string p = "/tmp/logact-bench-million.jsonl";
+    auto writer = traces::TraceWriter::OpenFile(p);
+    if (!writer) std::abort();
+    sim::SimOptions options = BankOptions(1);
+    // Grow repeats until the trace has a million records.
+    options.task_repeats = 24'000;
+    Result<sim::SimReport> report = sim::RunSimulation(options, {writer->get()});
+    if (!report || !(*writer)->Close().ok()) std::abort();
+    std::fprintf(stderr, "bench trace: %s, %llu records\n", p.c_str(),
+                 static_cast<unsigned long long>((*writer)->records()));
+    return p;
+  }();
+  return path;
+}
+
+void BM_ParseOnly(benchmark::State& state) {
+  const std::string& path = MillionRecordTrace();
+  int64_t records = 0;
+  for (auto _ : state) {
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line)) {
+      Json j = Json::parse(line);
+      benchmark::DoNotOptimize(j);
+      ++records;
+    }
+  }
+  state.counters["records_per_s"] = benchmark::Counter(double(records), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_ParseOnly)->Unit(benchmark::kMillisecond);
+
+void BM_CheckTrace(benchmark::State& state) {
+  const std::string& path = MillionRecordTrace();
+  const models::Scenario* scenario = models::FindScenario("bank-pay-bill");
+  int64_t records = 0;
+  for (auto _ : state) {
+    auto reader = traces::TraceReader::OpenFile(path);
+    properties::CheckOptions check;
+    check.spec = &scenario->safety_spec;
+    check.make_environment = scenario->make_environment;
+    properties::InvariantChecker checker(check);
+    if (!reader || !traces::ReadTraceInto(**reader, &checker, nullptr).ok()) {
+      state.SkipWithError("read failed");
+      break;
+    }
+    properties::Report report = checker.Finish();
+    records += report.records;
+  }
+  state.counters["records_per_s"] = benchmark::Counter(double(records), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_CheckTrace)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();

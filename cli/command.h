@@ -1,0 +1,31 @@
+// The `logact` command line (SPEC §8): one executable, subcommands, `--json`
+// machine output, and exit codes 0 (ok), 1 (a property failed), 2 (bad input
+// or usage). Only cli/ exits: every library reports errors as Status, and the
+// commands here turn a Status into a message and an exit code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+
+#include "core/status.h"
+
+namespace logact::cli {
+
+enum ExitCode : int { kExitOk = 0, kExitPropertyFailed = 1, kExitBadInput = 2 };
+
+// Where a subcommand stores the exit code of its run.
+using ExitSlot = int*;
+
+// Each subcommand registers itself on the app; its callback runs the command
+// and writes the exit code into *exit_code.
+void RegisterScenariosCommand(CLI::App& app, ExitSlot exit_code);
+void RegisterSimCommand(CLI::App& app, ExitSlot exit_code);
+void RegisterCheckCommand(CLI::App& app, ExitSlot exit_code);
+void RegisterReplayCommand(CLI::App& app, ExitSlot exit_code);
+
+// Prints "logact: <message>" to stderr and returns kExitBadInput (for bad
+// input and usage) or the code that `status` maps to.
+int ReportError(const Status& status);
+
+}  // namespace logact::cli

@@ -1,0 +1,24 @@
+// logact: the LogAct Sim command line. See cli/command.h and `logact --help`.
+#include <iostream>
+
+#include "cli/command.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"LogAct Sim: deterministic simulation and verification of LogAct agents"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Show help for every subcommand");
+  int exit_code = logact::cli::kExitOk;
+  logact::cli::RegisterScenariosCommand(app, &exit_code);
+  logact::cli::RegisterSimCommand(app, &exit_code);
+  logact::cli::RegisterCheckCommand(app, &exit_code);
+  logact::cli::RegisterReplayCommand(app, &exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);  // --help
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);  // prints the usage error
+    return logact::cli::kExitBadInput;
+  }
+  return exit_code;
+}
