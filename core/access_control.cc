@@ -63,23 +63,6 @@ bool SplitAuthor(std::string_view author, AuthorView* out) {
   return false;
 }
 
-// The payload field that must equal the author's name, if the type has one.
-const std::string* NamedPrincipal(const Entry& entry, std::string_view* field) {
-  switch (entry.type) {
-    case EntryType::kIntent:
-      *field = "driver";
-      return &entry.intent().driver;
-    case EntryType::kElect:
-      *field = "driver";
-      return &entry.elect().driver;
-    case EntryType::kVote:
-      *field = "voter";
-      return &entry.vote().voter;
-    default:
-      return nullptr;
-  }
-}
-
 Status CheckPolicy(const PolicyPayload& policy) {
   // DEC-POLICY: an entry with version <= expected_version could never apply;
   // accepting it would only put an invariant violation on the log.
@@ -97,6 +80,22 @@ Status CheckPolicy(const PolicyPayload& policy) {
 }
 
 }  // namespace
+
+const std::string* NamedPrincipal(const Entry& entry, std::string_view* field) {
+  switch (entry.type) {
+    case EntryType::kIntent:
+      *field = "driver";
+      return &entry.intent().driver;
+    case EntryType::kElect:
+      *field = "driver";
+      return &entry.elect().driver;
+    case EntryType::kVote:
+      *field = "voter";
+      return &entry.vote().voter;
+    default:
+      return nullptr;
+  }
+}
 
 bool RoleMayAppend(Role role, EntryType type) {
   const auto index = static_cast<size_t>(type);

@@ -16,6 +16,11 @@
 
 namespace logact {
 
+// The payload name that must equal the author's name (intent.driver,
+// elect.driver, vote.voter), or null if the type has none; *field receives
+// the payload field's name. Shared by the bus and the LOG-ACL checker.
+const std::string* NamedPrincipal(const Entry& entry, std::string_view* field);
+
 // Whether `role` may append entries of `type`.
 bool RoleMayAppend(Role role, EntryType type);
 

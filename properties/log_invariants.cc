@@ -11,20 +11,6 @@
 namespace logact::properties::internal {
 namespace {
 
-// The payload name that must equal the author's name, or null if the type has none.
-const std::string* NamedPrincipal(const Entry& entry) {
-  switch (entry.type) {
-    case EntryType::kIntent:
-      return &entry.intent().driver;
-    case EntryType::kElect:
-      return &entry.elect().driver;
-    case EntryType::kVote:
-      return &entry.vote().voter;
-    default:
-      return nullptr;
-  }
-}
-
 const char* NamedField(EntryType type) {
   switch (type) {
     case EntryType::kIntent:
@@ -94,7 +80,8 @@ void LogInvariants::CheckAcl(const Entry& entry, int64_t line, Reporter* reporte
                           std::string(EntryTypeName(entry.type)) + " entries");
     return;
   }
-  const std::string* named = NamedPrincipal(entry);
+  std::string_view field;
+  const std::string* named = NamedPrincipal(entry, &field);
   if (named != nullptr && *named != author.substr(slash + 1)) {
     reporter->Violate(kLogAcl, {line},
                       std::string(EntryTypeName(entry.type)) + " entry at pos " +
