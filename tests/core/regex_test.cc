@@ -233,9 +233,12 @@ BOOST_AUTO_TEST_CASE(ParsedTreeShape) {
   BOOST_CHECK(root.children[3].kind == RegexNode::Kind::kAny);
   BOOST_CHECK_EQUAL(regex->pattern(), "ab(c|d)*[^x-z]{2,3}.");
   BOOST_CHECK(MustCompile("")->root().kind == RegexNode::Kind::kEmpty);
-  const RegexNode& plus = MustCompile("a+")->root();
+  // Keep each compiled regex alive while its tree is inspected.
+  const auto plus_regex = MustCompile("a+");
+  const RegexNode& plus = plus_regex->root();
   BOOST_CHECK(plus.kind == RegexNode::Kind::kRepeat && plus.min == 1 && plus.max == -1);
-  const RegexNode& opt = MustCompile("a?")->root();
+  const auto opt_regex = MustCompile("a?");
+  const RegexNode& opt = opt_regex->root();
   BOOST_CHECK(opt.kind == RegexNode::Kind::kRepeat && opt.min == 0 && opt.max == 1);
 }
 
