@@ -8,6 +8,9 @@ packages=(
   libboost-test-dev librapidcheck-dev libz3-dev nlohmann-json3-dev libcli11-dev libsqlite3-dev
   libbenchmark-dev   # bench/ (Google Benchmark)
   sqlite3            # inspecting swarm databases by hand
+  parallel           # the GNU parallel path of `logact swarm --shard` (tested)
+  clang              # libFuzzer targets (fuzz/)
+  chromium chromium-driver  # the trace viewer's headless-browser test
 )
 
 missing=()
