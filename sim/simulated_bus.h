@@ -1,0 +1,180 @@
+// SimulatedBus: the AgentBus backend over simulated storage that injects
+// storage faults (SPEC §1 and §4, issue 3 item 4).
+//
+// Fault model. Every Append that passes access control (core/access_control.h,
+// checked first, exactly as MemoryBus does: a refused append draws nothing)
+// is one storage write. Each fault kind has its own rate and its own named
+// random stream of SeedStreams ("storage.append_fail", "storage.append_delay",
+// "storage.append_timeout", "storage.torn_write", "storage.lost_unacked"), and
+// every stream whose rate is non-zero is drawn a fixed number of times per
+// write, so turning one kind on or off never reshuffles the schedule of the
+// others. When several kinds are drawn for one write, the first of this list
+// wins (a delay combines with any of them):
+//  - append_fail: nothing is written; Append returns kUnavailable.
+//  - torn_write: the record is written partially: its bytes fail their
+//    checksum. Append returns kUnknownOutcome (the writer cannot tell a torn
+//    write from a slow one). The record is never visible: the next Append's
+//    recovery scan (or Crash) finds the bad checksum, treats the record as
+//    absent and re-fills its slot.
+//  - lost_unacked: the record reaches the volatile write buffer but is not
+//    synced; Append returns kUnknownOutcome. The record is invisible until
+//    the next Append (or Sync) syncs it ahead of its own record, after which it
+//    is durable at the position it was written for ("error then commit"); a
+//    Crash before that drops it ("lost").
+//  - append_timeout: the append takes `append_timeout_ms` of virtual time and
+//    returns kUnknownOutcome; a second draw of the same stream decides, half
+//    and half, whether the record was durably stored and is visible at once
+//    ("commit then error") or was never written ("lost").
+//  - append_delay: the write takes uniform [1, append_delay_ms_max] ms of
+//    virtual time (the clock is slept before the entry is stamped).
+// Why recovery is still possible: an acknowledged append (one that returned a
+// position) is synced before Append returns and is never lost, torn or moved;
+// only writes whose caller saw kUnavailable or kUnknownOutcome are affected,
+// and a caller that sees kUnknownOutcome must read before retrying. Nothing is
+// visible before it is durable, so every history of this bus is linearizable
+// (properties/linearizability.h), with an unknown-outcome append taking effect
+// at some moment after it was invoked, or never.
+//
+// Storage shape: durable records are kept decoded (reads cost what MemoryBus
+// reads cost); the one unsynced record, if any, is kept as encoded bytes
+// (core/entry_codec.h) with an FNV-1a 64 checksum, and is decoded and verified
+// when it is synced. At most one record is unsynced at any time, because every
+// Append first resolves the previous one.
+//
+// Thread-safety: none (core/agent_bus.h). Determinism: the schedule of faults
+// is a pure function of the SeedStreams seed and the sequence of calls.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/agent_bus.h"
+#include "core/clock.h"
+#include "core/random.h"
+#include "sim/rng.h"
+
+namespace logact::sim {
+
+// The fault rates of the simulated storage. All default to off (0/1), which
+// makes the bus behave exactly like MemoryBus (it passes the conformance suite).
+struct StorageFaultRates {
+  // Probability per write that it fails cleanly (kUnavailable, nothing written).
+  Ratio append_fail{0, 1};
+  // Probability per write that it is slow, by uniform [1, append_delay_ms_max]
+  // virtual ms. Default max 50 ms: a slow disk flush, small next to an LLM call.
+  Ratio append_delay{0, 1};
+  int64_t append_delay_ms_max = 50;
+  // Probability per write that the caller times out with kUnknownOutcome after
+  // append_timeout_ms virtual ms (default 100 ms); stored or not, half and half.
+  Ratio append_timeout{0, 1};
+  int64_t append_timeout_ms = 100;
+  // Probability per write that the record is torn (never visible, slot re-filled).
+  Ratio torn_write{0, 1};
+  // Probability per write that the record stays unsynced (kUnknownOutcome;
+  // synced by the next Append or Sync, dropped by a Crash before that).
+  Ratio lost_unacked{0, 1};
+
+  // True if any rate is non-zero.
+  bool AnyOn() const;
+};
+
+// OK if every ratio is well formed (denominator > 0, numerator <= denominator)
+// and both durations are >= 1 ms when their kind is on. Errors: kInvalidArgument
+// naming the field.
+Status ValidateStorageFaultRates(const StorageFaultRates& rates);
+
+// One injected fault, as reported to the fault listener (the simulator turns
+// it into a `fault` trace record with target "storage").
+struct StorageFault {
+  // "append_fail" | "append_delay" | "append_timeout" | "torn_write" | "lost_unacked".
+  std::string_view kind;
+  // The position the write was for (the tail when it was attempted).
+  Position pos = 0;
+  // What the caller cannot see: "lost" (nothing stored), "stored" (a timed-out
+  // record that is durable and visible), "torn", "unsynced", or, for
+  // append_delay, "delayed".
+  std::string_view outcome;
+  // The virtual ms the write took because of the fault (delay or timeout), else 0.
+  int64_t delay_ms = 0;
+};
+
+using StorageFaultListener = std::function<void(const StorageFault& fault)>;
+
+class SimulatedBus : public AgentBus {
+ public:
+  // REQUIRES: clock != nullptr and outlives the bus (not owned);
+  // ValidateStorageFaultRates(rates).ok(). `streams` is copied (only its seed
+  // is kept). `on_fault` may be empty; it is called synchronously, inside
+  // Append, after the fault's effect on storage and before Append returns.
+  SimulatedBus(Clock* clock, const SeedStreams& streams, StorageFaultRates rates,
+               StorageFaultListener on_fault = nullptr);
+
+  SimulatedBus(const SimulatedBus&) = delete;
+  SimulatedBus& operator=(const SimulatedBus&) = delete;
+
+  // AgentBus. Append errors besides access control: kUnavailable
+  // (append_fail: nothing written), kUnknownOutcome (append_timeout,
+  // torn_write, lost_unacked: see the fault model above). Read/Poll/Tail see
+  // only durable records and never fail for storage reasons.
+  Result<Position> Append(Entry entry) override;
+  Result<std::vector<Entry>> Read(Position start, Position end, TypeFilter filter) const override;
+  Position Tail() const override { return static_cast<Position>(records_.size()); }
+  Result<Page> Poll(Position start, TypeFilter filter, size_t max) const override;
+
+  // The storage loses power: the unsynced record, if any, is dropped (a torn
+  // one too). Durable records, i.e. every acknowledged append, survive.
+  // Returns how many records were dropped (0 or 1). The bus stays usable.
+  int Crash();
+
+  // Syncs the unsynced record, if any: a valid one becomes durable and visible
+  // at its position, a torn one is discarded. Append does this first itself.
+  void Sync();
+
+  // Whether a written-but-unsynced record (valid or torn) is pending.
+  bool HasUnsynced() const { return unsynced_.has_value(); }
+
+  // Changes the fault rates (e.g. faults off for a liveness phase). The
+  // streams continue where they were. REQUIRES: ValidateStorageFaultRates(rates).ok().
+  void SetRates(const StorageFaultRates& rates);
+  const StorageFaultRates& rates() const { return rates_; }
+
+ private:
+  // An encoded record that was written but not synced.
+  struct UnsyncedRecord {
+    Position pos = 0;
+    std::string bytes;      // EncodeEntry of the entry (truncated if torn)
+    uint64_t checksum = 0;  // FNV-1a 64 of the complete encoding
+  };
+  // The draws of one write, one per stream, taken before acting on any.
+  struct WriteDraws {
+    bool fail = false;
+    int64_t delay_ms = 0;
+    bool timeout = false;
+    bool timeout_stored = false;
+    bool torn = false;
+    size_t torn_keep_per_mille = 0;
+    bool unsynced = false;
+  };
+
+  WriteDraws Draw();
+  void Report(std::string_view kind, Position pos, std::string_view outcome, int64_t delay_ms);
+  void StoreDurable(Entry entry);
+  void StoreUnsynced(const Entry& entry, const WriteDraws& draws);
+
+  Clock* clock_;
+  StorageFaultRates rates_;
+  StorageFaultListener on_fault_;
+  Rng fail_stream_;
+  Rng delay_stream_;
+  Rng timeout_stream_;
+  Rng torn_stream_;
+  Rng lost_stream_;
+  std::vector<Entry> records_;  // durable; records_[pos].pos == pos
+  std::optional<UnsyncedRecord> unsynced_;
+};
+
+}  // namespace logact::sim
