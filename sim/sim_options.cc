@@ -15,6 +15,7 @@ constexpr char kStepCostMs[] = "step_cost_ms";
 constexpr char kTaskRepeats[] = "task_repeats";
 constexpr char kStateRecords[] = "state_records";
 constexpr char kLlm[] = "llm";
+constexpr char kFaults[] = "faults";
 constexpr char kLatencyMs[] = "latency_ms";
 constexpr char kMalformedRate[] = "malformed_rate";
 constexpr char kHallucinatedToolRate[] = "hallucinated_tool_rate";
@@ -160,6 +161,11 @@ Status ReadOptions(const Json& json, SimOptions* out) {
   }
   if (json.contains(kLlm)) LOGACT_TRY(ReadLlmOptions(json.at(kLlm), &out->llm));
   if (json.contains(kTestStreamDraws)) LOGACT_TRY(ReadStreamDraws(json.at(kTestStreamDraws), out));
+  if (json.contains(kFaults)) {
+    Result<FaultPlan> faults = FaultPlanFromJson(json.at(kFaults));
+    if (!faults.has_value()) return InvalidArgumentError("options." + faults.error().message());
+    out->faults = *std::move(faults);
+  }
   return Status::Ok();
 }
 
@@ -189,6 +195,13 @@ Status ValidateSimOptions(const SimOptions& options) {
   for (const std::string& marker : llm.taint_markers) {
     if (marker.empty()) return InvalidArgumentError("llm.taint_markers: a marker is empty");
   }
+  for (size_t i = 0; i < kFaultKindCount; ++i) {
+    LOGACT_TRY(CheckRatio(options.faults.rates[i],
+                          "faults." + std::string(FaultKindName(static_cast<FaultKind>(i)))));
+  }
+  if (options.faults.safety_phase_ms <= 0) {
+    return InvalidArgumentError("faults.safety_phase_ms: must be > 0");
+  }
   return Status::Ok();
 }
 
@@ -217,6 +230,8 @@ Json SimOptionsToJson(const SimOptions& options) {
     }
     json[kTestStreamDraws] = std::move(draws);
   }
+  // Written only when some fault is on, so fault-free headers stay as before.
+  if (!options.faults.IsNone()) json[kFaults] = FaultPlanToJson(options.faults);
   return json;
 }
 

@@ -16,6 +16,7 @@
 
 #include "core/json.h"
 #include "core/status.h"
+#include "sim/fault_plan.h"
 #include "sim/mock_llm.h"
 #include "traces/trace_record.h"
 
@@ -50,6 +51,11 @@ struct SimOptions {
   // "refusal_rate":..,"failure_rate":..,"voter_error_rate":..,"attack_rate":[n,d]|null,
   // "taint_markers":[..],"cassette":[..]} (units and defaults: sim/mock_llm.h).
   MockLlmOptions llm;
+  // [faults] The faults injected in the safety phase, their rates and the
+  // phase's length (sim/fault_plan.h). Default: none. Written to the header
+  // only when some rate is non-zero. The LLM kinds override the matching
+  // `llm` rates when non-zero.
+  FaultPlan faults;
   // [test_stream_draws] Test hook: draws this many values from each named
   // stream before the run starts, to prove that streams are independent.
   // Empty by default; written to the header only when non-empty.

@@ -9,14 +9,17 @@
 #include "core/decider.h"
 #include "core/driver.h"
 #include "core/executor.h"
+#include "core/inference_format.h"
 #include "core/limits.h"
 #include "core/memory_bus.h"
 #include "core/voter.h"
 #include "core/voter_config.h"
 #include "models/scenario.h"
+#include "sim/fault_injector.h"
 #include "sim/recorder.h"
 #include "sim/rng.h"
 #include "sim/sim_clock.h"
+#include "sim/simulated_bus.h"
 
 namespace logact::sim {
 namespace {
@@ -28,6 +31,12 @@ constexpr char kExecutorName[] = "x0";
 constexpr char kSchedulerStream[] = "scheduler";
 // Open intents named in a liveness failure: enough to debug, short enough to read.
 constexpr size_t kPendingIntentsListed = 8;
+// Duplicate driver/decider instances started by faults in one run: enough to
+// exercise fencing and duplicate decisions, few enough to keep a step cheap.
+constexpr int64_t kDuplicatesMax = 4;
+// Steps a reference replica may take to replay a prefix: each plays up to
+// limits::kPollEntriesMax entries, so this covers any prefix of a run.
+constexpr int64_t kReplicaStepsMax = 1'000'000;
 
 // The scenario's first policy entry, from its JSON form.
 Result<Entry> InitialPolicyEntry(const Json& policy) {
@@ -43,10 +52,11 @@ Result<Entry> InitialPolicyEntry(const Json& policy) {
   }
 }
 
-// One voter component from the scenario's voter document.
-Result<std::unique_ptr<Component>> MakeVoter(const Json& document, size_t index, AgentBus* bus,
-                                             Clock* clock, Llm* llm) {
-  const std::string path = "voters[" + std::to_string(index) + "]";
+// One voter component from its recipe (the scenario's voter document).
+Result<std::unique_ptr<Component>> MakeVoter(const ComponentRecipe& recipe) {
+  LOGACT_ASSERT(recipe.voter_document != nullptr);
+  const Json& document = *recipe.voter_document;
+  const std::string path = "voters[" + recipe.name + "]";
   if (!document.is_object() || !document.contains("voter") || !document["voter"].is_string() ||
       !document.contains("type") || !document["type"].is_string()) {
     return InternalError("scenario " + path + ": a voter needs string 'voter' and 'type'");
@@ -54,18 +64,90 @@ Result<std::unique_ptr<Component>> MakeVoter(const Json& document, size_t index,
   VoterOptions options;
   options.name = document["voter"].get<std::string>();
   options.type = document["type"].get<std::string>();
-  options.bus = bus;
-  options.clock = clock;
+  options.bus = recipe.bus;
+  options.clock = recipe.clock;
   std::unique_ptr<VotingLogic> logic;
   if (document.contains("rules")) {
     Result<VoterConfig> config = ParseVoterConfig(document, path);
     if (!config.has_value()) return InternalError("scenario " + config.error().ToString());
     logic = std::make_unique<RuleVotingLogic>(std::move(config).value());
   } else {
-    logic = std::make_unique<LlmVotingLogic>("voter/" + options.name, llm);
+    logic = std::make_unique<LlmVotingLogic>("voter/" + options.name, recipe.llm);
   }
   return std::unique_ptr<Component>(std::make_unique<Voter>(std::move(options), std::move(logic)));
 }
+
+// The simulator's default component for a recipe.
+Result<std::unique_ptr<Component>> MakeDefaultComponent(const ComponentRecipe& recipe) {
+  if (recipe.role == "driver") {
+    DriverOptions driver;
+    driver.name = recipe.name;
+    driver.bus = recipe.bus;
+    driver.clock = recipe.clock;
+    driver.llm = recipe.llm;
+    return std::unique_ptr<Component>(std::make_unique<Driver>(std::move(driver)));
+  }
+  if (recipe.role == "voter") return MakeVoter(recipe);
+  if (recipe.role == "decider") {
+    DeciderOptions decider;
+    decider.name = recipe.name;
+    decider.bus = recipe.bus;
+    decider.clock = recipe.clock;
+    return std::unique_ptr<Component>(std::make_unique<Decider>(std::move(decider)));
+  }
+  LOGACT_ASSERT(recipe.role == "executor");
+  ExecutorOptions executor;
+  executor.name = recipe.name;
+  executor.bus = recipe.bus;
+  executor.clock = recipe.clock;
+  executor.environment = recipe.environment;
+  return std::unique_ptr<Component>(std::make_unique<Executor>(std::move(executor)));
+}
+
+// A read-only view of the first `end` positions of a bus: what a reference
+// replica replays. Appends fail, so the replica never acts.
+class PrefixBus final : public AgentBus {
+ public:
+  PrefixBus(const AgentBus* inner, Position end) : inner_(inner), end_(end) {}
+  Result<Position> Append(Entry) override { return UnavailableError("read-only prefix"); }
+  Result<std::vector<Entry>> Read(Position start, Position end, TypeFilter filter) const override {
+    if (end > end_) return InvalidArgumentError("read past the prefix");
+    return inner_->Read(start, end, filter);
+  }
+  Position Tail() const override { return end_; }
+  Result<Page> Poll(Position start, TypeFilter filter, size_t max) const override {
+    if (start >= end_) return Page{{}, end_};
+    LOGACT_ASSIGN_OR_RETURN(std::vector<Entry> entries, inner_->Read(start, end_, filter));
+    Page page;
+    page.next = end_;
+    if (entries.size() > max) {
+      page.next = entries[max].pos;
+      entries.resize(max);
+    }
+    page.entries = std::move(entries);
+    return page;
+  }
+
+ private:
+  const AgentBus* inner_;
+  Position end_;
+};
+
+// The LLM and environment of a reference replica: it only replays, so any
+// call is refused (the driver replays logged inf_out and never asks).
+class RefusingLlm final : public Llm {
+ public:
+  Result<LlmReply> Complete(const LlmRequest&) override {
+    return UnavailableError("reference replica");
+  }
+};
+class RefusingEnvironment final : public ToolEnvironment {
+ public:
+  Result<ToolOutcome> Execute(const ToolCall&) override {
+    return UnavailableError("reference replica");
+  }
+  std::string StateDigest() const override { return ""; }
+};
 
 // The scenario's mails in delivery order (by at_ms, ties in listed order).
 std::vector<models::ScheduledMail> SortedMails(const models::Scenario& scenario) {
@@ -89,13 +171,25 @@ int64_t FinalStepsPerRound(const models::Scenario& scenario) {
 class Runner {
  public:
   Runner(const SimOptions& options, const models::Scenario& scenario,
-         const std::vector<traces::TraceSink*>& sinks);
+         const std::vector<traces::TraceSink*>& sinks, const SimHooks& hooks);
   Status Setup();
   void Loop();
   SimReport Finish();
 
  private:
+  // One component of the run and everything needed to rebuild it after a crash.
+  struct Slot {
+    ComponentRecipe recipe;              // bus: this incarnation's CrashPointBus
+    std::unique_ptr<CrashPointBus> bus;  // this incarnation's view of the bus
+    std::unique_ptr<Component> component;
+    std::string principal;
+    bool stopped_counted = false;     // Stopped() already counted as a recovery path
+    Position catch_up = kNoPosition;  // after a restart: the tail it must replay to
+  };
+
   void DeliverDueMail();
+  // Appends an external/admin entry, reading the log before any retry. True if it is on the log.
+  bool AppendFromOutside(const Entry& entry);
   int64_t NextMailMs() const;
   bool AllMailDelivered() const;
   int64_t EarliestWakeMs() const;
@@ -103,35 +197,64 @@ class Runner {
   void StepOne();
   std::string DescribePending() const;
   Status ApplyTestStreamDraws();
+  // Builds a component through the hooks, else the default.
+  Result<std::unique_ptr<Component>> Build(const ComponentRecipe& recipe) const;
+  ComponentRecipe Recipe(std::string role, std::string name);
+  // Adds a component built from `recipe` (bus, clock, llm filled in here).
+  Status AddSlot(ComponentRecipe recipe);
+  // The between-step faults: crashes, duplicates, policy changes, clock jumps.
+  void InjectStepFaults();
+  void CrashOneOf(FaultKind kind, std::string_view role);
+  // Drops slot i's component and rebuilds it from its recipe (replay from 0).
+  void Restart(size_t index);
+  void Duplicate(FaultKind kind, std::string role, std::string name);
+  void ChangePolicy();
+  // After a step of slot i: a crash at an append, a fenced stop, a finished catch-up.
+  void AfterStep(size_t index);
+  // REC-STATE: the digest of a crash-free replica of slot i's role after `end` positions.
+  std::string ReferenceDigest(const Slot& slot, Position end) const;
+  void CountPath(const std::string& path) { ++report_.recovery_paths[path]; }
+  void EmitState(const std::string& target, Position pos, const std::string& digest);
 
   const SimOptions& options_;
   const models::Scenario& scenario_;
   std::vector<traces::TraceSink*> sinks_;
+  const SimHooks& hooks_;
   SeedStreams streams_;
   Rng scheduler_;
   SimClock clock_;
+  FaultInjector injector_;
   RecordingBus* bus_ = nullptr;  // owned by bus_owner_
   std::unique_ptr<RecordingBus> bus_owner_;
+  SimulatedBus* storage_ = nullptr;  // under bus_ when storage faults are on
   std::unique_ptr<models::EnvironmentModel> model_;
+  std::unique_ptr<RetryingModel> retrying_model_;
   std::unique_ptr<RecordingEnvironment> environment_;
+  std::unique_ptr<FaultyEnvironment> faulty_environment_;
   std::unique_ptr<MockLlm> llm_;
-  std::vector<std::unique_ptr<Component>> components_;  // fixed order: the scheduler's index
-  std::vector<Component*> ready_;                       // reused every step
+  std::unique_ptr<FaultyLlm> faulty_llm_;
+  std::vector<Slot> slots_;    // fixed order: the scheduler's index; duplicates append
+  std::vector<size_t> ready_;  // indexes into slots_, reused every step
   std::vector<models::ScheduledMail> mails_;
   int64_t finals_per_round_ = 0;
-  int64_t round_ = 0;           // the task round whose mail is being delivered
-  size_t next_mail_ = 0;        // index into mails_ of the round
-  int64_t round_start_ms_ = 0;  // mail offsets count from here
+  int64_t round_ = 0;                // the task round whose mail is being delivered
+  size_t next_mail_ = 0;             // index into mails_ of the round
+  int64_t round_start_ms_ = 0;       // mail offsets count from here
+  int64_t duplicates_ = 0;           // duplicate instances started
+  int64_t policy_version_ = 0;       // the version of the last policy this runner appended
+  bool storage_faults_off_ = false;  // the liveness phase turned the storage faults off
   SimReport report_;
 };
 
 Runner::Runner(const SimOptions& options, const models::Scenario& scenario,
-               const std::vector<traces::TraceSink*>& sinks)
+               const std::vector<traces::TraceSink*>& sinks, const SimHooks& hooks)
     : options_(options),
       scenario_(scenario),
       sinks_(sinks),
+      hooks_(hooks),
       streams_(options.seed),
       scheduler_(streams_.Stream(kSchedulerStream)),
+      injector_(options.faults, streams_, &clock_, sinks),
       mails_(SortedMails(scenario)),
       finals_per_round_(FinalStepsPerRound(scenario)) {
   report_.seed = options.seed;
@@ -139,50 +262,109 @@ Runner::Runner(const SimOptions& options, const models::Scenario& scenario,
   report_.tasks_expected = finals_per_round_ * options.task_repeats;
 }
 
+// The mock LLM's options with the fault plan's LLM kinds applied.
+MockLlmOptions EffectiveLlmOptions(const SimOptions& options) {
+  MockLlmOptions llm = options.llm;
+  const FaultPlan& faults = options.faults;
+  if (!faults.rate(FaultKind::kLlmInjection).IsZero()) {
+    llm.attack_rate = faults.rate(FaultKind::kLlmInjection);
+  }
+  return llm;
+}
+
+StorageFaultRates StorageRates(const FaultPlan& faults) {
+  StorageFaultRates rates;
+  rates.append_fail = faults.rate(FaultKind::kAppendFail);
+  rates.append_delay = faults.rate(FaultKind::kAppendDelay);
+  rates.append_timeout = faults.rate(FaultKind::kAppendTimeout);
+  rates.torn_write = faults.rate(FaultKind::kTornWrite);
+  rates.lost_unacked = faults.rate(FaultKind::kLostUnacked);
+  return rates;
+}
+
 Status Runner::Setup() {
-  auto memory = std::make_unique<MemoryBus>(&clock_);
-  bus_owner_ = std::make_unique<RecordingBus>(std::move(memory), &clock_, sinks_,
+  std::unique_ptr<AgentBus> storage;
+  const StorageFaultRates storage_rates = StorageRates(options_.faults);
+  if (storage_rates.AnyOn()) {
+    auto simulated = std::make_unique<SimulatedBus>(
+        &clock_, streams_, storage_rates, [this](const StorageFault& fault) {
+          Result<FaultKind> kind = FaultKindFromName(fault.kind);
+          LOGACT_ASSERT(kind.has_value());
+          injector_.Record(*kind, "storage",
+                           Json{{"pos", fault.pos}, {"outcome", std::string(fault.outcome)}});
+          if (fault.outcome == "torn") CountPath("torn_write");
+          if (fault.outcome == "unsynced") CountPath("unacked_write");
+        });
+    storage_ = simulated.get();
+    storage = std::move(simulated);
+  } else {
+    storage = std::make_unique<MemoryBus>(&clock_);
+  }
+  if (hooks_.wrap_bus) storage = hooks_.wrap_bus(std::move(storage));
+  LOGACT_ASSERT(storage != nullptr);
+  bus_owner_ = std::make_unique<RecordingBus>(std::move(storage), &clock_, sinks_,
                                               &scenario_.injected_actions);
   bus_ = bus_owner_.get();
   model_ = scenario_.make_environment();
   LOGACT_ASSERT(model_ != nullptr);
-  environment_ = std::make_unique<RecordingEnvironment>(
-      model_.get(), &clock_, std::string("executor/") + kExecutorName, sinks_,
-      &scenario_.safety_spec, &scenario_.injected_actions);
-  llm_ = std::make_unique<MockLlm>(&scenario_, streams_, options_.llm);
+  const std::string executor = std::string("executor/") + kExecutorName;
+  retrying_model_ = std::make_unique<RetryingModel>(model_.get(), &injector_, executor);
+  environment_ =
+      std::make_unique<RecordingEnvironment>(retrying_model_.get(), &clock_, executor, sinks_,
+                                             &scenario_.safety_spec, &scenario_.injected_actions);
+  faulty_environment_ =
+      std::make_unique<FaultyEnvironment>(environment_.get(), &injector_, executor);
+  llm_ = std::make_unique<MockLlm>(&scenario_, streams_, EffectiveLlmOptions(options_));
+  faulty_llm_ = std::make_unique<FaultyLlm>(llm_.get(), &injector_);
   LOGACT_TRY(ApplyTestStreamDraws());
 
   LOGACT_ASSIGN_OR_RETURN(Entry policy, InitialPolicyEntry(scenario_.initial_policy));
-  Result<Position> appended = bus_->Append(std::move(policy));
-  if (!appended.has_value()) {
-    return InternalError("the bus rejected the scenario's initial policy: " +
-                         appended.error().ToString());
+  policy_version_ = policy.policy().version;
+  if (!AppendFromOutside(policy)) {
+    return InternalError("the bus rejected the scenario's initial policy");
   }
 
-  DriverOptions driver;
-  driver.name = kDriverName;
-  driver.bus = bus_;
-  driver.clock = &clock_;
-  driver.llm = llm_.get();
-  components_.push_back(std::make_unique<Driver>(std::move(driver)));
-  for (size_t i = 0; i < scenario_.voters.size(); ++i) {
-    LOGACT_ASSIGN_OR_RETURN(std::unique_ptr<Component> voter,
-                            MakeVoter(scenario_.voters[i].document, i, bus_, &clock_, llm_.get()));
-    components_.push_back(std::move(voter));
+  LOGACT_TRY(AddSlot(Recipe("driver", kDriverName)));
+  for (const models::VoterSpec& spec : scenario_.voters) {
+    ComponentRecipe recipe = Recipe("voter", spec.document.value("voter", std::string()));
+    recipe.voter_document = &spec.document;
+    LOGACT_TRY(AddSlot(std::move(recipe)));
   }
-  DeciderOptions decider;
-  decider.name = kDeciderName;
-  decider.bus = bus_;
-  decider.clock = &clock_;
-  components_.push_back(std::make_unique<Decider>(std::move(decider)));
-  ExecutorOptions executor;
-  executor.name = kExecutorName;
-  executor.bus = bus_;
-  executor.clock = &clock_;
-  executor.environment = environment_.get();
-  components_.push_back(std::make_unique<Executor>(std::move(executor)));
-  ready_.reserve(components_.size());
+  LOGACT_TRY(AddSlot(Recipe("decider", kDeciderName)));
+  ComponentRecipe executor_recipe = Recipe("executor", kExecutorName);
+  executor_recipe.environment = faulty_environment_.get();
+  LOGACT_TRY(AddSlot(std::move(executor_recipe)));
+  ready_.reserve(slots_.size() + kDuplicatesMax);
   return Status::Ok();
+}
+
+ComponentRecipe Runner::Recipe(std::string role, std::string name) {
+  ComponentRecipe recipe;
+  recipe.role = std::move(role);
+  recipe.name = std::move(name);
+  recipe.bus = bus_;
+  recipe.clock = &clock_;
+  recipe.llm = faulty_llm_.get();
+  return recipe;
+}
+
+Status Runner::AddSlot(ComponentRecipe recipe) {
+  Slot slot;
+  slot.principal = recipe.role + "/" + recipe.name;
+  slot.bus = std::make_unique<CrashPointBus>(bus_, &injector_, slot.principal);
+  recipe.bus = slot.bus.get();
+  slot.recipe = std::move(recipe);
+  LOGACT_ASSIGN_OR_RETURN(slot.component, Build(slot.recipe));
+  slots_.push_back(std::move(slot));
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<Component>> Runner::Build(const ComponentRecipe& recipe) const {
+  if (hooks_.make_component) {
+    std::unique_ptr<Component> replacement = hooks_.make_component(recipe);
+    if (replacement != nullptr) return replacement;
+  }
+  return MakeDefaultComponent(recipe);
 }
 
 Status Runner::ApplyTestStreamDraws() {
@@ -192,6 +374,28 @@ Status Runner::ApplyTestStreamDraws() {
     for (uint64_t i = 0; i < draws; ++i) static_cast<void>(stream->NextU64());
   }
   return Status::Ok();
+}
+
+bool Runner::AppendFromOutside(const Entry& entry) {
+  const Position before = bus_->Tail();
+  Result<Position> pos = bus_->Append(entry);
+  if (pos.has_value()) return true;
+  // Only storage faults fail these appends (external and admin may append
+  // them). After an unknown outcome, read the log before retrying: sync what
+  // the storage holds, then look for the entry after the old tail.
+  LOGACT_ASSERT(pos.error().code() == StatusCode::kUnavailable ||
+                pos.error().code() == StatusCode::kUnknownOutcome);
+  if (pos.error().code() != StatusCode::kUnknownOutcome) return false;
+  if (storage_ != nullptr) storage_->Sync();
+  Result<std::vector<Entry>> after = bus_->Read(before, bus_->Tail(), TypeFilter::All());
+  if (!after.has_value()) return false;
+  for (const Entry& found : *after) {
+    if (found.type == entry.type && found.author == entry.author &&
+        found.payload == entry.payload) {
+      return true;
+    }
+  }
+  return false;
 }
 
 bool Runner::AllMailDelivered() const {
@@ -213,31 +417,32 @@ void Runner::DeliverDueMail() {
   }
   while (next_mail_ < mails_.size() && NextMailMs() <= clock_.NowMs()) {
     const models::ScheduledMail& mail = mails_[next_mail_];
-    Result<Position> pos = bus_->Append(MakeMail("external/" + mail.from, mail.from, mail.body));
-    // The memory bus only rejects by access control, and external may append mail.
-    LOGACT_ASSERT(pos.has_value());
+    // A mail that storage did not take is delivered again at the next iteration.
+    if (!AppendFromOutside(MakeMail("external/" + mail.from, mail.from, mail.body))) break;
     ++next_mail_;
   }
 }
 
 int64_t Runner::EarliestWakeMs() const {
   int64_t wake = NextMailMs();
-  for (const auto& component : components_) {
-    if (!component->Stopped()) wake = std::min(wake, component->NextWakeMs());
+  for (const Slot& slot : slots_) {
+    if (!slot.component->Stopped()) wake = std::min(wake, slot.component->NextWakeMs());
   }
   return wake;
 }
 
 void Runner::CollectReady() {
   ready_.clear();
-  for (const auto& component : components_) {
-    if (!component->Stopped() && component->HasWork()) ready_.push_back(component.get());
+  for (size_t i = 0; i < slots_.size(); ++i) {
+    const Component& component = *slots_[i].component;
+    if (!component.Stopped() && component.HasWork()) ready_.push_back(i);
   }
 }
 
 void Runner::StepOne() {
   const size_t pick = ready_.size() == 1 ? 0 : scheduler_.Uniform(ready_.size());
-  Component* component = ready_[pick];
+  const size_t index = ready_[pick];
+  Component* component = slots_[index].component.get();
   Status status = component->Step();
   ++report_.steps;
   if (!status.ok()) {
@@ -246,11 +451,160 @@ void Runner::StepOne() {
       report_.first_step_error = component->principal() + ": " + status.ToString();
     }
   }
+  AfterStep(index);
   const int64_t cost =
       options_.step_cost_ms_min == options_.step_cost_ms_max
           ? options_.step_cost_ms_min
           : scheduler_.UniformInRange(options_.step_cost_ms_min, options_.step_cost_ms_max);
   clock_.AdvanceBy(cost);
+}
+
+void Runner::AfterStep(size_t index) {
+  Slot& slot = slots_[index];
+  if (slot.bus->crashed()) {
+    CountPath("crash_mid_step");
+    Restart(index);
+    return;
+  }
+  if (slot.component->Stopped() && !slot.stopped_counted) {
+    slot.stopped_counted = true;
+    CountPath(slot.recipe.role + "_fenced");
+  }
+  if (slot.catch_up != kNoPosition && slot.component->played() >= slot.catch_up) {
+    slot.catch_up = kNoPosition;
+    const Position pos = slot.component->played();
+    const std::string digest = slot.component->StateDigest();
+    EmitState(slot.principal, pos, digest);
+    const std::string reference = ReferenceDigest(slot, pos);
+    ++report_.rec_state_checks;
+    if (reference != digest) {
+      report_.rec_state_failures.push_back(slot.principal + " at " + std::to_string(pos) +
+                                           ": digest " + digest + ", crash-free replay " +
+                                           reference);
+    }
+  }
+}
+
+std::string Runner::ReferenceDigest(const Slot& slot, Position end) const {
+  PrefixBus prefix(bus_, end);
+  RefusingLlm llm;
+  RefusingEnvironment environment;
+  ComponentRecipe recipe = slot.recipe;
+  recipe.bus = &prefix;
+  recipe.llm = &llm;
+  if (recipe.environment != nullptr) recipe.environment = &environment;
+  recipe.snapshot = nullptr;
+  Result<std::unique_ptr<Component>> replica = Build(recipe);
+  LOGACT_ASSERT(replica.has_value());
+  for (int64_t steps = 0; (*replica)->played() < end && steps < kReplicaStepsMax; ++steps) {
+    static_cast<void>((*replica)->Step());  // its appends fail by design
+  }
+  return (*replica)->StateDigest();
+}
+
+void Runner::EmitState(const std::string& target, Position pos, const std::string& digest) {
+  if (sinks_.empty()) return;
+  traces::StateRecord state;
+  state.ts = clock_.NowMs();
+  state.target = target;
+  state.pos = pos;
+  state.digest = digest;
+  EmitRecord(sinks_, traces::TraceRecord(std::move(state)));
+}
+
+void Runner::Restart(size_t index) {
+  Slot& slot = slots_[index];
+  if (hooks_.on_crash) hooks_.on_crash(slot.principal);
+  // The storage loses what it had not synced when the process holding it died.
+  if (storage_ != nullptr && storage_->Crash() > 0) CountPath("lost_unacked");
+  const bool executor_with_pending_commit =
+      slot.recipe.role == "executor" &&
+      std::any_of(bus_->facts().open_intents.begin(), bus_->facts().open_intents.end(),
+                  [](const BusFacts::OpenIntent& open) { return open.committed; });
+  slot.component.reset();
+  slot.bus = std::make_unique<CrashPointBus>(bus_, &injector_, slot.principal);
+  slot.recipe.bus = slot.bus.get();
+  Result<std::unique_ptr<Component>> rebuilt = Build(slot.recipe);
+  LOGACT_ASSERT(rebuilt.has_value());  // the same recipe built it at boot
+  slot.component = std::move(rebuilt).value();
+  slot.stopped_counted = false;
+  slot.catch_up = bus_->Tail();
+  ++report_.restarts;
+  CountPath("replay_from_zero");
+  if (executor_with_pending_commit) CountPath("executor_restart_after_effect");
+  if (!sinks_.empty()) {
+    traces::RestartRecord record;
+    record.ts = clock_.NowMs();
+    record.target = slot.principal;
+    record.from_pos = 0;
+    EmitRecord(sinks_, traces::TraceRecord(std::move(record)));
+  }
+}
+
+void Runner::CrashOneOf(FaultKind kind, std::string_view role) {
+  std::vector<size_t> candidates;
+  for (size_t i = 0; i < slots_.size(); ++i) {
+    if (slots_[i].recipe.role == role && !slots_[i].component->Stopped()) candidates.push_back(i);
+  }
+  if (candidates.empty()) return;
+  const size_t pick = candidates.size() == 1
+                          ? 0
+                          : static_cast<size_t>(injector_.Draw(
+                                kind, 0, static_cast<int64_t>(candidates.size()) - 1));
+  const size_t index = candidates[pick];
+  injector_.Record(kind, slots_[index].principal);
+  Restart(index);
+}
+
+void Runner::Duplicate(FaultKind kind, std::string role, std::string name) {
+  if (duplicates_ >= kDuplicatesMax) return;
+  ++duplicates_;
+  ComponentRecipe recipe = Recipe(role, name);
+  injector_.Record(kind, role + "/" + name);
+  Status added = AddSlot(std::move(recipe));
+  LOGACT_ASSERT(added.ok());  // the same recipe built the first instance
+  CountPath(std::string(FaultKindName(kind)));
+}
+
+void Runner::ChangePolicy() {
+  // Re-applies the scenario's policy under the next version: every component
+  // must switch configurations mid-run without changing any decision rule.
+  PolicyPayload payload;
+  payload.version = policy_version_ + 1;
+  payload.expected_version = policy_version_;
+  const Json& initial = scenario_.initial_policy;
+  if (initial.contains("decider")) payload.decider = initial.at("decider");
+  if (initial.contains("voters")) payload.voters = initial.at("voters");
+  injector_.Record(FaultKind::kPolicyChange, "admin/root", Json{{"version", payload.version}});
+  if (AppendFromOutside(MakePolicy(kAdminPrincipal, std::move(payload)))) ++policy_version_;
+}
+
+void Runner::InjectStepFaults() {
+  if (!injector_.Active()) {
+    if (storage_ != nullptr && !storage_faults_off_) {
+      storage_->SetRates(StorageFaultRates{});  // the liveness phase is fault-free
+      storage_faults_off_ = true;
+    }
+    return;
+  }
+  if (injector_.Fires(FaultKind::kCrashDriver)) CrashOneOf(FaultKind::kCrashDriver, "driver");
+  if (injector_.Fires(FaultKind::kCrashVoter)) CrashOneOf(FaultKind::kCrashVoter, "voter");
+  if (injector_.Fires(FaultKind::kCrashDecider)) CrashOneOf(FaultKind::kCrashDecider, "decider");
+  if (injector_.Fires(FaultKind::kCrashExecutor)) {
+    CrashOneOf(FaultKind::kCrashExecutor, "executor");
+  }
+  if (injector_.Fires(FaultKind::kDuplicateDriver)) {
+    Duplicate(FaultKind::kDuplicateDriver, "driver", kDriverName);
+  }
+  if (injector_.Fires(FaultKind::kDuplicateDecider)) {
+    Duplicate(FaultKind::kDuplicateDecider, "decider", "d" + std::to_string(duplicates_ + 1));
+  }
+  if (injector_.Fires(FaultKind::kPolicyChange)) ChangePolicy();
+  if (injector_.Fires(FaultKind::kClockJump)) {
+    const int64_t jump_ms = injector_.Draw(FaultKind::kClockJump, 1, kClockJumpMsMax);
+    injector_.Record(FaultKind::kClockJump, "clock", Json{{"ms", jump_ms}});
+    clock_.AdvanceBy(jump_ms);
+  }
 }
 
 void Runner::Loop() {
@@ -262,6 +616,7 @@ void Runner::Loop() {
       return;
     }
     DeliverDueMail();
+    InjectStepFaults();
     CollectReady();
     if (!ready_.empty()) {
       StepOne();
@@ -290,14 +645,14 @@ std::string Runner::DescribePending() const {
     if (!out.empty()) out += "; ";
     out += item;
   };
-  for (const auto& component : components_) {
-    if (component->Stopped()) {
-      add(component->principal() + " stopped");
-    } else if (component->HasWork()) {
-      add(component->principal() + " has work");
-    } else if (component->NextWakeMs() != kNeverMs) {
-      add(component->principal() + " waits until " + std::to_string(component->NextWakeMs()) +
-          " ms");
+  for (const Slot& slot : slots_) {
+    const Component& component = *slot.component;
+    if (component.Stopped()) {
+      add(component.principal() + " stopped");
+    } else if (component.HasWork()) {
+      add(component.principal() + " has work");
+    } else if (component.NextWakeMs() != kNeverMs) {
+      add(component.principal() + " waits until " + std::to_string(component.NextWakeMs()) + " ms");
     }
   }
   size_t listed = 0;
@@ -336,9 +691,18 @@ SimReport Runner::Finish() {
   report_.injected_effects = environment_->facts().injected_effects;
   report_.llm = llm_->stats();
   report_.env_digest = environment_->StateDigest();
+  report_.faults_injected = injector_.injected();
+  // The liveness phase starts when faults stop: at the end of the safety
+  // phase if any fault was injected, else at 0. The bound counts from there.
+  const int64_t liveness_start_ms =
+      injector_.last_fault_ms() < 0
+          ? 0
+          : std::max(options_.faults.safety_phase_ms, injector_.last_fault_ms());
+  report_.liveness_start_ms = liveness_start_ms;
   report_.within_liveness_bound =
       report_.finished &&
-      report_.virtual_time_ms <= scenario_.liveness_bound_ms * options_.task_repeats;
+      report_.virtual_time_ms <=
+          liveness_start_ms + scenario_.liveness_bound_ms * options_.task_repeats;
   if (options_.state_records && !sinks_.empty()) {
     traces::StateRecord env;
     env.ts = clock_.NowMs();
@@ -346,13 +710,9 @@ SimReport Runner::Finish() {
     env.pos = bus_->Tail();
     env.digest = report_.env_digest;
     EmitRecord(sinks_, traces::TraceRecord(std::move(env)));
-    for (const auto& component : components_) {
-      traces::StateRecord state;
-      state.ts = clock_.NowMs();
-      state.target = component->principal();
-      state.pos = component->played();
-      state.digest = component->StateDigest();
-      EmitRecord(sinks_, traces::TraceRecord(std::move(state)));
+    for (const Slot& slot : slots_) {
+      EmitState(slot.component->principal(), slot.component->played(),
+                slot.component->StateDigest());
     }
   }
   return report_;
@@ -361,7 +721,8 @@ SimReport Runner::Finish() {
 }  // namespace
 
 Result<SimReport> RunSimulation(const SimOptions& options,
-                                const std::vector<traces::TraceSink*>& sinks) {
+                                const std::vector<traces::TraceSink*>& sinks,
+                                const SimHooks& hooks) {
   LOGACT_TRY(ValidateSimOptions(options));
   const models::Scenario* scenario = models::FindScenario(options.scenario);
   if (scenario == nullptr) return NotFoundError("unknown scenario '" + options.scenario + "'");
@@ -369,7 +730,7 @@ Result<SimReport> RunSimulation(const SimOptions& options,
                    options.scenario + " --seed " + std::to_string(options.seed));
   const traces::TraceHeader header = SimHeader(options);
   for (traces::TraceSink* sink : sinks) sink->OnHeader(header);
-  Runner runner(options, *scenario, sinks);
+  Runner runner(options, *scenario, sinks, hooks);
   LOGACT_TRY(runner.Setup());
   runner.Loop();
   return runner.Finish();

@@ -33,11 +33,13 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "core/status.h"
 #include "sim/mock_llm.h"
+#include "sim/sim_hooks.h"
 #include "sim/sim_options.h"
 #include "traces/trace_record.h"
 
@@ -77,14 +79,34 @@ struct SimReport {
   // "step limit 1000 reached; pending: driver/agent has work; intent 12 undecided".
   std::string liveness_failure;
   std::string env_digest;  // the environment's final StateDigest()
+  // Faults (sim/fault_plan.h): injected faults by kind name.
+  std::map<std::string, int64_t> faults_injected;
+  // How often each named recovery path ran: "replay_from_zero" (a restart),
+  // "crash_mid_step", "executor_restart_after_effect" (the executor crashed
+  // with a committed intent without result), "driver_fenced" /
+  // "decider_fenced" / "executor_fenced" (an instance stopped because a newer
+  // one took over), "duplicate_driver", "duplicate_decider", "torn_write",
+  // "unacked_write", "lost_unacked" (storage), ... Swarm aggregates them.
+  std::map<std::string, int64_t> recovery_paths;
+  int64_t restarts = 0;  // component restarts after a crash
+  // REC-STATE, judged live: after each restart, once the component caught up,
+  // its digest is compared with a crash-free replica that replayed the same prefix.
+  int64_t rec_state_checks = 0;
+  std::vector<std::string> rec_state_failures;  // one line per mismatch
+  // Virtual ms at which the liveness phase began (faults stopped); the
+  // liveness bound counts from here.
+  int64_t liveness_start_ms = 0;
 };
 
 // Runs one simulation, feeding every record to each sink in order (the
-// header first). Sinks may be empty; they are not owned.
+// header first). Sinks may be empty; they are not owned. `hooks` (tests
+// only, sim/sim_hooks.h) replace components or wrap the storage bus; they
+// are used at boot and on every restart.
 // Errors: kNotFound (unknown scenario), kInvalidArgument (bad options),
 // kInternal (the scenario's setup was rejected by the bus: our bug). A run
 // that does not finish is not an error: see SimReport::liveness_failure.
 Result<SimReport> RunSimulation(const SimOptions& options,
-                                const std::vector<traces::TraceSink*>& sinks);
+                                const std::vector<traces::TraceSink*>& sinks,
+                                const SimHooks& hooks = {});
 
 }  // namespace logact::sim

@@ -1,0 +1,143 @@
+// FaultInjector: draws the faults of a FaultPlan and records each one.
+//
+// Fault model (sim/fault_plan.h gives every kind and its opportunity). The
+// injector owns one generator per kind, seeded from the stream
+// "fault.<kind>", and answers "does kind K fire now?" only in the safety phase
+// (virtual time < plan.safety_phase_ms) and only for a non-zero rate, so a
+// kind that is off draws nothing and never shifts another kind's schedule.
+// Every injected fault becomes a `fault` record {ts, fault, target[, extra]}
+// and is counted by kind for the run's report.
+//
+// The wrappers below put the per-call kinds where they happen. They are named
+// for what the caller sees:
+//  - FaultyEnvironment (executor side): tool_fail = kUnavailable before the
+//    tool ran (no effect); tool_timeout = kUnavailable after it ran (the effect
+//    happened, the executor cannot know); tool_slow = a longer duration.
+//  - RetryingModel (under the effect recorder): tool_retry = the
+//    infrastructure re-sends a keyed call to an idempotent tool; the model
+//    must apply it once, which ENV-CONSISTENT checks.
+//  - FaultyLlm: llm_failure = kUnavailable (driver retries, voter denies);
+//    on driver replies llm_malformed = a cut-off reply, llm_refusal = prose
+//    outside the protocol, llm_hallucinated = an action on a tool that does
+//    not exist; llm_latency = a slower reply. (llm_injection sets the mock's
+//    attack rate; the mock's own rates in MockLlmOptions stay usable too.)
+//  - CrashPointBus (one per component incarnation): crash_mid_step = the
+//    component dies at an append, before it reaches the bus (decided, nothing
+//    on the log) or after (on the log, never acknowledged to the component).
+//    A dead incarnation's later appends fail; the simulator drops it after
+//    its step and rebuilds it.
+// No wrapper branches on anything but the injector's draw.
+//
+// Determinism: every draw comes from the seed's named streams. Thread-safety: none.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/agent_bus.h"
+#include "core/clock.h"
+#include "core/environment.h"
+#include "core/json.h"
+#include "core/llm.h"
+#include "models/environment_model.h"
+#include "sim/fault_plan.h"
+#include "sim/rng.h"
+#include "traces/trace_record.h"
+
+namespace logact::sim {
+
+class FaultInjector {
+ public:
+  // REQUIRES: clock non-null and outliving the injector.
+  FaultInjector(const FaultPlan& plan, const SeedStreams& streams, const Clock* clock,
+                std::vector<traces::TraceSink*> sinks);
+
+  // True while faults may be injected (the safety phase of a plan with faults).
+  bool Active() const;
+  // Whether `kind` fires now: one draw from its stream, if Active and its rate is non-zero.
+  bool Fires(FaultKind kind);
+  // Uniform in [low, high] from kind's stream (a fault's magnitude). REQUIRES: low <= high.
+  int64_t Draw(FaultKind kind, int64_t low, int64_t high);
+  // Records an injected fault: a `fault` record and the per-kind count.
+  void Record(FaultKind kind, const std::string& target, Json extra = Json());
+
+  const FaultPlan& plan() const { return plan_; }
+  // Injected faults by kind name.
+  const std::map<std::string, int64_t>& injected() const { return injected_; }
+  // The clock at the last injected fault (-1: none yet).
+  int64_t last_fault_ms() const { return last_fault_ms_; }
+
+ private:
+  FaultPlan plan_;
+  const Clock* clock_;
+  std::vector<traces::TraceSink*> sinks_;
+  std::vector<Rng> streams_;  // indexed by FaultKind
+  std::map<std::string, int64_t> injected_;
+  int64_t last_fault_ms_ = -1;
+};
+
+class FaultyEnvironment final : public ToolEnvironment {
+ public:
+  // REQUIRES: inner and injector non-null and outliving the wrapper.
+  FaultyEnvironment(ToolEnvironment* inner, FaultInjector* injector, std::string executor);
+  Result<ToolOutcome> Execute(const ToolCall& call) override;
+  std::string StateDigest() const override { return inner_->StateDigest(); }
+
+ private:
+  ToolEnvironment* inner_;
+  FaultInjector* injector_;
+  std::string executor_;
+};
+
+class RetryingModel final : public models::EnvironmentModel {
+ public:
+  // REQUIRES: inner and injector non-null and outliving the wrapper.
+  RetryingModel(models::EnvironmentModel* inner, FaultInjector* injector, std::string executor);
+  const ToolSchemas& schemas() const override { return inner_->schemas(); }
+  std::unique_ptr<models::EnvironmentModel> Clone() const override { return inner_->Clone(); }
+  Json StateJson() const override { return inner_->StateJson(); }
+  Result<ToolOutcome> Execute(const ToolCall& call) override;
+
+ private:
+  models::EnvironmentModel* inner_;
+  FaultInjector* injector_;
+  std::string executor_;
+};
+
+class FaultyLlm final : public Llm {
+ public:
+  // REQUIRES: inner and injector non-null and outliving the wrapper.
+  FaultyLlm(Llm* inner, FaultInjector* injector) : inner_(inner), injector_(injector) {}
+  Result<LlmReply> Complete(const LlmRequest& request) override;
+
+ private:
+  Llm* inner_;
+  FaultInjector* injector_;
+};
+
+class CrashPointBus final : public AgentBus {
+ public:
+  // REQUIRES: inner and injector non-null and outliving the wrapper.
+  CrashPointBus(AgentBus* inner, FaultInjector* injector, std::string principal);
+  Result<Position> Append(Entry entry) override;
+  Result<std::vector<Entry>> Read(Position start, Position end, TypeFilter filter) const override {
+    return inner_->Read(start, end, filter);
+  }
+  Position Tail() const override { return inner_->Tail(); }
+  Result<Page> Poll(Position start, TypeFilter filter, size_t max) const override {
+    return inner_->Poll(start, filter, max);
+  }
+  // True once this incarnation died at an append.
+  bool crashed() const { return crashed_; }
+
+ private:
+  AgentBus* inner_;
+  FaultInjector* injector_;
+  std::string principal_;
+  bool crashed_ = false;
+};
+
+}  // namespace logact::sim
