@@ -170,6 +170,12 @@ class TypeFilter {
   constexpr TypeFilter(std::initializer_list<EntryType> types) {
     for (EntryType t : types) mask_ |= Bit(t);
   }
+  // The filter whose bits are set in `mask` (bit i = EntryType i); other bits ignored.
+  static constexpr TypeFilter FromMask(uint32_t mask) {
+    TypeFilter f;
+    f.mask_ = mask & ((1u << kEntryTypeCount) - 1);
+    return f;
+  }
   static constexpr TypeFilter All() {
     TypeFilter f;
     f.mask_ = (1u << kEntryTypeCount) - 1;
