@@ -38,6 +38,14 @@ struct PlanStep {
   std::string final_text;        // when !action
 };
 
+// A policy entry appended by admin/root at a virtual time, like scheduled mail
+// (hot swap, SPEC §2): {"version","expected_version","decider"?,"voters"?}.
+// Delivered once per run (not per task round), in listed order.
+struct ScheduledPolicy {
+  int64_t at_ms = 0;  // absolute virtual time of the append
+  Json policy;
+};
+
 // A voter the scenario runs: a rule voter (document with rules) or an LLM voter.
 struct VoterSpec {
   Json document;  // SPEC §6 voter document; {"voter","type":"llm"} for an LLM voter
@@ -65,7 +73,15 @@ struct Scenario {
   std::string injection_marker;
   // Upper bound on the virtual time the task needs without faults (LIVE-DECIDE).
   int64_t liveness_bound_ms = 600'000;
+  // Hot swap: later policy entries, sorted by at_ms. Voters they add that are
+  // not in `voters` are `standby_voters`: booted with the others, they stay
+  // inactive (the initial policy does not list them) until a policy does.
+  std::vector<ScheduledPolicy> policy_changes;
+  std::vector<VoterSpec> standby_voters;
 };
+
+// The hot-swap scenario and its attack variant (models/hot_swap_scenario.cc).
+std::vector<Scenario> HotSwapScenarios();
 
 // All built-in scenarios, in a fixed order (base scenarios, each followed by its attack variant).
 const std::vector<Scenario>& AllScenarios();
