@@ -149,6 +149,15 @@ class RefusingEnvironment final : public ToolEnvironment {
   std::string StateDigest() const override { return ""; }
 };
 
+// The voters to boot: the scenario's, then its standby voters (hot swap),
+// which stay inactive until a policy entry lists them (core/voter.h).
+std::vector<const models::VoterSpec*> BootVoters(const models::Scenario& scenario) {
+  std::vector<const models::VoterSpec*> voters;
+  for (const models::VoterSpec& spec : scenario.voters) voters.push_back(&spec);
+  for (const models::VoterSpec& spec : scenario.standby_voters) voters.push_back(&spec);
+  return voters;
+}
+
 // The scenario's mails in delivery order (by at_ms, ties in listed order).
 std::vector<models::ScheduledMail> SortedMails(const models::Scenario& scenario) {
   std::vector<models::ScheduledMail> mails = scenario.mails;
@@ -239,6 +248,7 @@ class Runner {
   int64_t finals_per_round_ = 0;
   int64_t round_ = 0;                // the task round whose mail is being delivered
   size_t next_mail_ = 0;             // index into mails_ of the round
+  size_t next_policy_ = 0;           // index into scenario_.policy_changes (hot swap)
   int64_t round_start_ms_ = 0;       // mail offsets count from here
   int64_t duplicates_ = 0;           // duplicate instances started
   int64_t policy_version_ = 0;       // the version of the last policy this runner appended
@@ -325,9 +335,9 @@ Status Runner::Setup() {
   }
 
   LOGACT_TRY(AddSlot(Recipe("driver", kDriverName)));
-  for (const models::VoterSpec& spec : scenario_.voters) {
-    ComponentRecipe recipe = Recipe("voter", spec.document.value("voter", std::string()));
-    recipe.voter_document = &spec.document;
+  for (const models::VoterSpec* spec : BootVoters(scenario_)) {
+    ComponentRecipe recipe = Recipe("voter", spec->document.value("voter", std::string()));
+    recipe.voter_document = &spec->document;
     LOGACT_TRY(AddSlot(std::move(recipe)));
   }
   LOGACT_TRY(AddSlot(Recipe("decider", kDeciderName)));
@@ -408,6 +418,16 @@ int64_t Runner::NextMailMs() const {
 }
 
 void Runner::DeliverDueMail() {
+  // Hot swap: due policy entries go first. A failed append is retried at the
+  // next iteration; a duplicate that did land is skipped by every reader
+  // (its expected_version no longer matches), so retrying is always safe.
+  while (next_policy_ < scenario_.policy_changes.size() &&
+         scenario_.policy_changes[next_policy_].at_ms <= clock_.NowMs()) {
+    Result<Entry> policy = InitialPolicyEntry(scenario_.policy_changes[next_policy_].policy);
+    LOGACT_ASSERT(policy.has_value());  // the scenario is part of this program
+    if (!AppendFromOutside(*policy)) break;
+    ++next_policy_;
+  }
   // A new round starts once the previous one's final outputs are all on the log.
   if (next_mail_ >= mails_.size() && round_ + 1 < options_.task_repeats &&
       bus_->facts().count(EntryType::kOutput) >= finals_per_round_ * (round_ + 1)) {
@@ -425,6 +445,9 @@ void Runner::DeliverDueMail() {
 
 int64_t Runner::EarliestWakeMs() const {
   int64_t wake = NextMailMs();
+  if (next_policy_ < scenario_.policy_changes.size()) {
+    wake = std::min(wake, scenario_.policy_changes[next_policy_].at_ms);
+  }
   for (const Slot& slot : slots_) {
     if (!slot.component->Stopped()) wake = std::min(wake, slot.component->NextWakeMs());
   }
