@@ -7,8 +7,10 @@
 #include "cli/command.h"
 #include "cli/report_printing.h"
 #include "properties/check_trace.h"
+#include "properties/invariant_ids.h"
 #include "properties/scenario_options.h"
 #include "traces/trace_reader.h"
+#include "verify/trace_smt.h"
 
 namespace logact::cli {
 namespace {
@@ -17,6 +19,7 @@ struct CheckArgs {
   std::string file;
   std::string spec;
   bool json = false;
+  std::string engine = "native";  // native | z3 | both (verify/trace_smt.h)
 };
 
 int PrintBadInput(const CheckArgs& args, const traces::TraceError& error) {
@@ -28,6 +31,58 @@ int PrintBadInput(const CheckArgs& args, const traces::TraceError& error) {
   return kExitBadInput;
 }
 
+// `--engine z3|both`: the Z3 checker's report (same shape as native, plus
+// "engine", "unknown" and per-query "queries"); `both` also runs the native
+// checker and fails (exit 1) naming every invariant whose verdicts differ.
+int RunCheckZ3(const CheckArgs& args, const SafetySpec* spec) {
+  const properties::OptionsForHeader options = properties::BuiltinScenarioOptions(spec);
+  auto reader = traces::TraceReader::OpenFile(args.file);
+  if (!reader) return ReportError(reader.error());
+  traces::TraceError error;
+  Result<verify::TraceSmtResult> smt = verify::CheckTraceSmtReader(**reader, options, &error);
+  if (!smt) {
+    if (smt.error().code() == StatusCode::kInvalidArgument && error.line > 0) {
+      return PrintBadInput(args, error);
+    }
+    return ReportError(smt.error());
+  }
+  std::vector<std::string> disagree;
+  if (args.engine == "both") {
+    Result<properties::Report> native = properties::CheckTraceFile(args.file, options, &error);
+    if (!native) return ReportError(native.error());
+    for (std::string_view id : properties::kAllInvariants) {
+      if (native->Violated(id) != smt->report.Violated(id)) disagree.emplace_back(id);
+    }
+  }
+  Json unknown = Json::array();
+  for (const auto& [id, reason] : smt->unknown) unknown.push_back({{"invariant", id}, {"reason", reason}});
+  if (args.json) {
+    Json out = smt->report.ToJson();
+    out["ok"] = smt->ok() && disagree.empty();
+    out["file"] = args.file;
+    out["engine"] = args.engine;
+    out["unknown"] = unknown;
+    if (args.engine == "both") out["disagree"] = disagree;
+    Json queries = Json::array();
+    for (const auto& q : smt->queries) {
+      queries.push_back({{"invariant", q.invariant}, {"answer", q.answer}, {"flags", q.flags},
+                         {"seconds", q.seconds}});
+    }
+    out["queries"] = queries;
+    std::cout << out.dump() << "\n";
+  } else {
+    std::cout << "trace: " << args.file << " (" << smt->report.records << " records, engine z3)\n";
+    PrintReport(smt->report, std::cout);
+    for (const auto& [id, reason] : smt->unknown) {
+      std::cout << "UNKNOWN " << id << ": Z3 could not decide (" << reason << "); not a pass\n";
+    }
+  }
+  for (const std::string& id : disagree) {
+    std::cerr << "logact: the native and Z3 checkers disagree on " << id << "\n";
+  }
+  return smt->ok() && disagree.empty() ? kExitOk : kExitPropertyFailed;
+}
+
 int RunCheck(const CheckArgs& args) {
   std::optional<SafetySpec> spec;
   if (!args.spec.empty()) {
@@ -35,6 +90,7 @@ int RunCheck(const CheckArgs& args) {
     if (!loaded) return ReportError(loaded.error());
     spec = std::move(loaded).value();
   }
+  if (args.engine != "native") return RunCheckZ3(args, spec ? &*spec : nullptr);
   traces::TraceError error;
   Result<properties::Report> report = properties::CheckTraceFile(
       args.file, properties::BuiltinScenarioOptions(spec ? &*spec : nullptr), &error);
@@ -63,6 +119,8 @@ void RegisterCheckCommand(CLI::App& app, ExitSlot exit_code) {
   cmd->add_option("file", args->file, "Trace file (JSON Lines)")->required();
   cmd->add_option("--spec", args->spec, "Safety spec JSON for SAFE-SPEC (overrides the scenario's)");
   cmd->add_flag("--json", args->json, "Print one JSON object");
+  cmd->add_option("--engine", args->engine, "Checker: native (default), z3, or both (fails if they disagree)")
+      ->check(CLI::IsMember({"native", "z3", "both"}));
   cmd->callback([args, exit_code] { *exit_code = RunCheck(*args); });
 }
 
