@@ -12,10 +12,22 @@ namespace {
 constexpr TypeFilter kPlays = {EntryType::kIntent, EntryType::kVote,   EntryType::kPolicy,
                                EntryType::kElect,  EntryType::kCommit, EntryType::kAbort};
 
+// The policy's "kind" as written in JSON. A switch, not ToJson(): the name is
+// needed for every decision, and building the JSON form allocated a whole tree.
 std::string KindName(const DeciderPolicy& policy) {
-  const Json json = policy.ToJson();
-  if (json.is_object() && json.contains("kind") && json["kind"].is_string()) {
-    return json["kind"].get<std::string>();
+  switch (policy.kind) {
+    case DeciderKind::kOnByDefault:
+      return "on_by_default";
+    case DeciderKind::kOffByDefault:
+      return "off_by_default";
+    case DeciderKind::kFirstVoter:
+      return "first_voter";
+    case DeciderKind::kAllOf:
+      return "all_of";
+    case DeciderKind::kAnyOf:
+      return "any_of";
+    case DeciderKind::kQuorum:
+      return "quorum";
   }
   return "policy";
 }
@@ -117,6 +129,11 @@ void Decider::PlayDecision(Position intent, bool commit) {
 std::optional<Decider::Decision> Decider::NextDecision() const {
   const int64_t now = options_.clock->NowMs();
   for (const auto& [pos, pending] : pending_) {
+    // HasWork() asks on every scheduler round: an undecided intent without a
+    // due timeout must cost no allocation.
+    const std::optional<int64_t>& timeout_ms = pending.policy.timeout_ms;
+    const bool timed_out = timeout_ms.has_value() && now >= pending.ts + *timeout_ms;
+    if (pending.verdict == Verdict::kUndecided && !timed_out) continue;
     Decision decision;
     decision.intent = pos;
     decision.payload.intent = pos;
@@ -142,14 +159,11 @@ std::optional<Decider::Decision> Decider::NextDecision() const {
       }
       return decision;
     }
-    const std::optional<int64_t>& timeout_ms = pending.policy.timeout_ms;
-    if (timeout_ms.has_value() && now >= pending.ts + *timeout_ms) {
-      decision.commit = false;
-      decision.payload.timeout = true;
-      decision.payload.reason =
-          kind + ": timeout: undecided after " + std::to_string(*timeout_ms) + " ms";
-      return decision;
-    }
+    decision.commit = false;
+    decision.payload.timeout = true;
+    decision.payload.reason =
+        kind + ": timeout: undecided after " + std::to_string(*timeout_ms) + " ms";
+    return decision;
   }
   return std::nullopt;
 }

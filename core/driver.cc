@@ -1,6 +1,5 @@
 #include "core/driver.h"
 
-#include <deque>
 #include <map>
 #include <optional>
 #include <set>
@@ -48,14 +47,19 @@ struct Driver::State {
   ElectionState election;
 
   // Replicated state: a pure function of [0, played).
-  std::deque<LlmMessage> conversation;  // the last kConversationTurnsMax turns
+  // The Llm request, kept across inferences: its messages are the last
+  // kConversationTurnsMax turns. Rebuilding it for every call copied the
+  // whole conversation each time, which made a long run quadratic.
+  LlmRequest request;
   int64_t conversation_turns = 0;
   uint64_t conversation_digest = 0;
-  std::vector<std::string> pending_lines;    // inputs since the last inf_in
-  int64_t mail_dropped = 0;                  // mail beyond kMailBufferMax since the last inf_in
-  bool awaiting_reply = false;               // the last inf_in has no inf_out after it
-  std::optional<std::string> unacted;        // the last inf_out, not yet acted on
-  bool unacted_is_action = false;            // ... and it parses to an action
+  std::vector<std::string> pending_lines;  // inputs since the last inf_in
+  int64_t mail_dropped = 0;                // mail beyond kMailBufferMax since the last inf_in
+  bool awaiting_reply = false;             // the last inf_in has no inf_out after it
+  std::optional<std::string> unacted;      // the last inf_out, not yet acted on
+  // ... parsed once when played (Act reuses it), and whether it is an action.
+  std::optional<Result<InferenceOutcome>> unacted_outcome;
+  bool unacted_is_action = false;
   int64_t malformed_streak = 0;              // consecutive malformed inf_outs
   std::map<Position, IntentStatus> intents;  // live intents
   std::set<Position> open;                   // live intents not resolved: in flight
@@ -126,9 +130,11 @@ void Driver::State::AddTurn(std::string role, const std::string& text) {
                             .AddString(text)
                             .value();
   ++conversation_turns;
-  conversation.push_back({std::move(role), text});
-  // A bounded context window: the oldest turns fall out first.
-  while (conversation.size() > limits::kConversationTurnsMax) conversation.pop_front();
+  std::vector<LlmMessage>& messages = request.messages;
+  // A bounded context window: the oldest turn falls out first. The window is
+  // small, so moving it down by one turn costs little next to an inference.
+  if (messages.size() >= limits::kConversationTurnsMax) messages.erase(messages.begin());
+  messages.push_back({std::move(role), text});
 }
 
 void Driver::State::Play(const Entry& entry) {
@@ -154,11 +160,10 @@ void Driver::State::Play(const Entry& entry) {
       AddTurn("assistant", entry.inference().text);
       awaiting_reply = false;
       unacted = entry.inference().text;
-      {
-        Result<InferenceOutcome> outcome = ParseInferenceOutput(*unacted);
-        unacted_is_action = outcome.has_value() && std::holds_alternative<Action>(*outcome);
-        malformed_streak = outcome.has_value() ? 0 : malformed_streak + 1;
-      }
+      unacted_outcome.emplace(ParseInferenceOutput(*unacted));
+      unacted_is_action =
+          unacted_outcome->has_value() && std::holds_alternative<Action>(**unacted_outcome);
+      malformed_streak = unacted_outcome->has_value() ? 0 : malformed_streak + 1;
       reply.reset();  // the log has the answer: ours, or one that landed after kUnknownOutcome
       llm_failures = 0;
       break;
@@ -269,7 +274,8 @@ Status Driver::State::AppendReply() {
 
 Status Driver::State::Act() {
   LOGACT_ASSERT(unacted.has_value());
-  Result<InferenceOutcome> outcome = ParseInferenceOutput(*unacted);
+  LOGACT_ASSERT(unacted_outcome.has_value());
+  const Result<InferenceOutcome>& outcome = *unacted_outcome;
   if (outcome.has_value()) {
     if (const Action* action = std::get_if<Action>(&*outcome)) {
       LOGACT_ASSERT(open.empty());
@@ -301,9 +307,6 @@ Status Driver::State::AppendInput() {
 }
 
 Status Driver::State::Infer() {
-  LlmRequest request;
-  request.caller = principal;
-  request.messages.assign(conversation.begin(), conversation.end());
   Result<LlmReply> answer = options.llm->Complete(request);
   const int64_t now = options.clock->NowMs();
   if (!answer.has_value()) {
@@ -339,6 +342,8 @@ Driver::Driver(DriverOptions options) : state_(std::make_unique<State>()) {
   LOGACT_ASSERT_GT(options.inference_attempts_max, 0);
   LOGACT_ASSERT_GT(options.llm_retry_backoff_ms, 0);
   state_->principal = "driver/" + options.name;
+  state_->request.caller = state_->principal;
+  state_->request.messages.reserve(limits::kConversationTurnsMax);
   state_->options = std::move(options);
 }
 

@@ -319,15 +319,26 @@ Result<std::string> AsString(const Json& value, std::string_view name) {
   return value.get<std::string>();
 }
 
+// The string of `value`, moved out when `take` (the caller owns the tree).
+Result<std::string> TakeString(Json& value, std::string_view name, bool take) {
+  if (!value.is_string()) return TypeError(name, "a string", value);
+  if (take) return std::move(value.get_ref<std::string&>());
+  return value.get_ref<const std::string&>();
+}
+
 Result<bool> AsBool(const Json& value, std::string_view name) {
   if (!value.is_boolean()) return TypeError(name, "a boolean", value);
   return value.get<bool>();
 }
 
 // Reads the named fields of one entry, remembering the type for messages.
+// With `take`, strings and JSON values are moved out of the object instead of
+// copied (DecodeEntry(Json&&): the trace reader owns each parsed line); the
+// object is then left with empty values and must not be read again.
 class FieldReader {
  public:
-  FieldReader(const Json& object, EntryType type) : object_(object), type_(type) {}
+  FieldReader(Json& object, EntryType type, bool take)
+      : object_(object), type_(type), take_(take) {}
 
   Result<int64_t> Int(std::string_view name) const {
     LOGACT_ASSIGN_OR_RETURN(const Json* v, Required(object_, name, type_));
@@ -335,7 +346,7 @@ class FieldReader {
   }
   Result<std::string> String(std::string_view name) const {
     LOGACT_ASSIGN_OR_RETURN(const Json* v, Required(object_, name, type_));
-    return AsString(*v, name);
+    return TakeString(const_cast<Json&>(*v), name, take_);
   }
   Result<bool> Bool(std::string_view name) const {
     LOGACT_ASSIGN_OR_RETURN(const Json* v, Required(object_, name, type_));
@@ -350,26 +361,31 @@ class FieldReader {
   // An optional JSON value: null when absent.
   Json Optional(std::string_view name) const {
     const auto it = object_.find(name);
-    return it == object_.end() ? Json() : *it;
+    if (it == object_.end()) return Json();
+    return take_ ? std::move(*it) : *it;
   }
   EntryType type() const { return type_; }
+  bool take() const { return take_; }
+  Json& object() const { return object_; }
 
  private:
-  const Json& object_;
+  Json& object_;
   EntryType type_;
+  bool take_;
 };
 
-Result<Action> DecodeAction(const FieldReader& reader, const Json& object) {
-  LOGACT_ASSIGN_OR_RETURN(const Json* value, Required(object, "action", reader.type()));
+Result<Action> DecodeAction(const FieldReader& reader) {
+  LOGACT_ASSIGN_OR_RETURN(const Json* found, Required(reader.object(), "action", reader.type()));
+  Json* value = const_cast<Json*>(found);  // the reader's object is ours to move from
   if (!value->is_object()) return TypeError("action", "an object", *value);
   Action action;
   const auto tool = value->find("tool");
   if (tool == value->end()) return FieldError("action.tool", "missing");
-  LOGACT_ASSIGN_OR_RETURN(action.tool, AsString(*tool, "action.tool"));
+  LOGACT_ASSIGN_OR_RETURN(action.tool, TakeString(*tool, "action.tool", reader.take()));
   const auto args = value->find("args");
   if (args == value->end()) return FieldError("action.args", "missing");
   if (!args->is_object()) return TypeError("action.args", "an object", *args);
-  action.args = *args;
+  action.args = reader.take() ? std::move(*args) : *args;
   return action;
 }
 
@@ -386,8 +402,8 @@ Result<Payload> DecodePolicy(const FieldReader& r) {
   return Payload(std::move(p));
 }
 
-Result<Payload> DecodePayload(const Json& object, EntryType type) {
-  const FieldReader r(object, type);
+Result<Payload> DecodePayload(const FieldReader& r) {
+  const EntryType type = r.type();
   switch (type) {
     case EntryType::kMail: {
       MailPayload p;
@@ -404,7 +420,7 @@ Result<Payload> DecodePayload(const Json& object, EntryType type) {
     }
     case EntryType::kIntent: {
       IntentPayload p;
-      LOGACT_ASSIGN_OR_RETURN(p.action, DecodeAction(r, object));
+      LOGACT_ASSIGN_OR_RETURN(p.action, DecodeAction(r));
       LOGACT_ASSIGN_OR_RETURN(p.driver, r.String("driver"));
       LOGACT_ASSIGN_OR_RETURN(p.epoch, r.Int("epoch"));
       return Payload(std::move(p));
@@ -458,19 +474,19 @@ Result<int64_t> HeaderInt(const Json& object, std::string_view name) {
 }
 
 // Every field that is neither header, "kind", nor a payload field of `type`.
-Json CollectExtra(const Json& object, EntryType type) {
+Json CollectExtra(Json& object, EntryType type, bool take) {
   Json extra;  // null when there is nothing unknown
-  for (const auto& [key, value] : object.items()) {
+  for (auto& [key, value] : object.get_ref<Json::object_t&>()) {
     if (IsKnownField(type, key)) continue;
     if (extra.is_null()) extra = Json::object();
-    extra[key] = value;
+    extra[key] = take ? std::move(value) : value;
   }
   return extra;
 }
 
-}  // namespace
-
-Result<Entry> DecodeEntry(const Json& object) {
+// Both DecodeEntry overloads. With `take` false nothing in `object` is
+// modified (the const overload casts its argument to share this code).
+Result<Entry> DecodeEntryImpl(Json& object, bool take) {
   if (!object.is_object()) return TypeError("(entry)", "an object", object);
   Entry entry;
   // The header first, in field order; the type decides which payload fields are required.
@@ -482,12 +498,21 @@ Result<Entry> DecodeEntry(const Json& object) {
   const Result<EntryType> type = ParseEntryType(type_name);
   if (!type.has_value()) return FieldError("type", "unknown entry type '" + type_name + "'");
   entry.type = *type;
-  LOGACT_ASSIGN_OR_RETURN(entry.author, FieldReader(object, entry.type).String("author"));
-  LOGACT_ASSIGN_OR_RETURN(entry.payload, DecodePayload(object, entry.type));
-  entry.extra = CollectExtra(object, entry.type);
+  const FieldReader reader(object, entry.type, take);
+  LOGACT_ASSIGN_OR_RETURN(entry.author, reader.String("author"));
+  LOGACT_ASSIGN_OR_RETURN(entry.payload, DecodePayload(reader));
+  entry.extra = CollectExtra(object, entry.type, take);
   LOGACT_ASSERT(PayloadMatchesType(entry.type, entry.payload));
   return entry;
 }
+
+}  // namespace
+
+Result<Entry> DecodeEntry(const Json& object) {
+  return DecodeEntryImpl(const_cast<Json&>(object), /*take=*/false);
+}
+
+Result<Entry> DecodeEntry(Json&& object) { return DecodeEntryImpl(object, /*take=*/true); }
 
 Result<Entry> DecodeEntryText(std::string_view text) {
   if (text.size() > limits::kTraceLineBytesMax) {
@@ -501,7 +526,7 @@ Result<Entry> DecodeEntryText(std::string_view text) {
   } catch (const Json::exception& e) {
     return FieldError("(json)", e.what());
   }
-  return DecodeEntry(object);
+  return DecodeEntry(std::move(object));
 }
 
 }  // namespace logact

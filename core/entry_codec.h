@@ -29,6 +29,10 @@ std::string EncodeEntry(const Entry& entry);
 // A malformed decider policy inside a policy entry is reported under field
 // "decider".
 Result<Entry> DecodeEntry(const Json& object);
+// The same, moving strings and JSON values out of `object` instead of copying
+// them (readers that parse a line only to decode it). Afterwards `object` is
+// valid but unspecified: do not read it.
+Result<Entry> DecodeEntry(Json&& object);
 
 // Parses the text, then DecodeEntry. A parse error is reported as field "(json)".
 Result<Entry> DecodeEntryText(std::string_view text);

@@ -49,7 +49,11 @@ inline constexpr uint64_t kSimStepsMax = 10'000'000;
 // Mail a driver buffers while an intent is in flight.
 inline constexpr size_t kMailBufferMax = 1024;
 // Messages in one LLM conversation (the driver's context window, in turns).
-inline constexpr size_t kConversationTurnsMax = 100'000;
+// The driver keeps one request and slides this window over it, so a bigger
+// window costs memory and a move per turn; 64 turns (32 inferences) is more
+// than any built-in task needs, and the mock LLM keeps its plan position
+// across dropped turns (sim/mock_llm.h).
+inline constexpr size_t kConversationTurnsMax = 64;
 
 static_assert(kPollEntriesMax >= 1);
 static_assert(kRegexProgramMax >= 4 * static_cast<size_t>(kRegexRepeatMax),
