@@ -23,6 +23,10 @@ void RegisterScenariosCommand(CLI::App& app, ExitSlot exit_code);
 void RegisterSimCommand(CLI::App& app, ExitSlot exit_code);
 void RegisterCheckCommand(CLI::App& app, ExitSlot exit_code);
 void RegisterReplayCommand(CLI::App& app, ExitSlot exit_code);
+// `voters bench` (cli/voters_bench_command.cc): joins (or creates) the `voters` group.
+void RegisterVotersBenchCommand(CLI::App& app, ExitSlot exit_code);
+// `trace import|summary|export` (cli/trace_command.cc): creates or joins the `trace` group.
+void RegisterTraceCommand(CLI::App& app, ExitSlot exit_code);
 
 // Prints "logact: <message>" to stderr and returns kExitBadInput (for bad
 // input and usage) or the code that `status` maps to.

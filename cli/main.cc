@@ -12,6 +12,8 @@ int main(int argc, char** argv) {
   logact::cli::RegisterSimCommand(app, &exit_code);
   logact::cli::RegisterCheckCommand(app, &exit_code);
   logact::cli::RegisterReplayCommand(app, &exit_code);
+  logact::cli::RegisterVotersBenchCommand(app, &exit_code);
+  logact::cli::RegisterTraceCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

@@ -46,6 +46,10 @@ inline constexpr size_t kPollEntriesMax = 4096;
 // Steps of one simulation before it is declared stuck. A bank task takes a few
 // hundred; 10 million leaves room for the benchmark's long runs.
 inline constexpr uint64_t kSimStepsMax = 10'000'000;
+// Bytes of one file given to `logact trace import` (one JSON document, parsed
+// whole): recorded runs are kilobytes to a few megabytes; 256 MiB bounds the
+// memory a hostile file can make the importer use.
+inline constexpr size_t kImportFileBytesMax = 256u << 20;
 // Mail a driver buffers while an intent is in flight.
 inline constexpr size_t kMailBufferMax = 1024;
 // Messages in one LLM conversation (the driver's context window, in turns).
