@@ -23,6 +23,9 @@ void RegisterScenariosCommand(CLI::App& app, ExitSlot exit_code);
 void RegisterSimCommand(CLI::App& app, ExitSlot exit_code);
 void RegisterCheckCommand(CLI::App& app, ExitSlot exit_code);
 void RegisterReplayCommand(CLI::App& app, ExitSlot exit_code);
+// `trace html` (cli/trace_html_command.cc): adds itself to the `trace` group,
+// creating the group if no command registered it before.
+void RegisterTraceHtmlCommand(CLI::App& app, ExitSlot exit_code);
 // `voters bench` (cli/voters_bench_command.cc): joins (or creates) the `voters` group.
 void RegisterVotersBenchCommand(CLI::App& app, ExitSlot exit_code);
 // `trace import|summary|export` (cli/trace_command.cc): creates or joins the `trace` group.

@@ -41,6 +41,13 @@ inline constexpr size_t kTraceJsonDepthMax = 256;
 // counted, so that a systematic bug in a million-record trace yields a readable
 // report in bounded memory.
 inline constexpr size_t kViolationsPerInvariantMax = 100;
+// `logact trace html`: records drawn in one page, lanes (components) drawn
+// side by side, and bytes of one record's JSON embedded for the click-through
+// view. A browser stays responsive with a few thousand absolutely positioned
+// boxes; beyond that the page says how many records it left out.
+inline constexpr size_t kTraceHtmlRecordsMax = 5'000;
+inline constexpr size_t kTraceHtmlLanesMax = 40;
+inline constexpr size_t kTraceHtmlRecordBytesMax = 16u << 10;
 // Entries one poll may return.
 inline constexpr size_t kPollEntriesMax = 4096;
 // Steps of one simulation before it is declared stuck. A bank task takes a few
