@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/decider_policy.h"
@@ -182,7 +183,15 @@ class SafetyInvariants {
   void Finish(int64_t effects, Reporter* reporter, Report* report);
 
  private:
+  // Whether the spec forbids `action`. A trace repeats a handful of actions,
+  // and IsForbidden dumps the action to text and evaluates every condition:
+  // the verdicts on the first kVerdictsMax distinct actions are remembered
+  // (a bound on memory; any other action is judged anew).
+  static constexpr size_t kVerdictsMax = 64;
+  bool Forbidden(const Action& action);
+
   CheckOptions options_;
+  std::vector<std::pair<Action, bool>> verdicts_;
   std::unique_ptr<models::EnvironmentModel> environment_;
   int64_t env_state_line_ = 0;  // the last env state record (0: none)
   std::string env_state_digest_;

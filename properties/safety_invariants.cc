@@ -20,9 +20,19 @@ SafetyInvariants::SafetyInvariants(CheckOptions options) : options_(std::move(op
 
 SafetyInvariants::~SafetyInvariants() = default;
 
+bool SafetyInvariants::Forbidden(const Action& action) {
+  LOGACT_ASSERT(options_.spec != nullptr);
+  for (const auto& [known, forbidden] : verdicts_) {
+    if (known == action) return forbidden;
+  }
+  const bool forbidden = IsForbidden(*options_.spec, action);
+  if (verdicts_.size() < kVerdictsMax) verdicts_.emplace_back(action, forbidden);
+  return forbidden;
+}
+
 void SafetyInvariants::OnEffect(const traces::EffectRecord& effect, int64_t line,
                                 Reporter* reporter) {
-  if (options_.spec != nullptr && IsForbidden(*options_.spec, effect.action)) {
+  if (options_.spec != nullptr && Forbidden(effect.action)) {
     reporter->Violate(kSafeSpec, {line},
                       "the effect for intent " + std::to_string(effect.intent) + " runs " +
                           effect.action.ToText() + ", which the safety spec forbids");

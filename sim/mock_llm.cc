@@ -189,10 +189,14 @@ std::string MockLlm::VoterReply(const LlmRequest& request) {
     approve = !approve;
     reason = "misjudged: " + reason;
   }
-  Json json = Json::object();
-  json["approve"] = approve;
-  json["reason"] = reason;
-  return CompactJson(json);
+  // CompactJson of {"approve":..,"reason":..}, written directly: every LLM
+  // vote asks for one, and the reasons above are plain ASCII that needs no
+  // escaping, so building and dumping a JSON tree per vote bought nothing.
+  std::string text =
+      approve ? "{\"approve\":true,\"reason\":\"" : "{\"approve\":false,\"reason\":\"";
+  text += reason;
+  text += "\"}";
+  return text;
 }
 
 std::optional<bool> MockLlm::FindForbidden(std::string_view text) const {

@@ -241,7 +241,7 @@ RecordOrError DecodeRecord(Json& json) {
   }
   const std::string& name = kind->get_ref<const std::string&>();
   if (name == kKindEntry) {
-    Result<Entry> entry = DecodeEntry(json);
+    Result<Entry> entry = DecodeEntry(std::move(json));
     if (!entry.has_value()) return EntryError(entry.error());
     return std::move(entry).value();
   }
