@@ -16,14 +16,14 @@ namespace {
 
 using logact::properties::GeneratedTrace;
 
-// About `records` records: a task is about 11 records on average.
+// About `records` records: a task is about 9 records on average.
 const GeneratedTrace& TraceOf(int64_t records) {
   static std::map<int64_t, GeneratedTrace> cache;
   auto it = cache.find(records);
   if (it == cache.end()) {
     it = cache
              .emplace(records, logact::properties::BuildValidTrace(
-                                   logact::properties::SeededChooser(42), records / 11))
+                                   logact::properties::SeededChooser(42), records / 9))
              .first;
   }
   return it->second;
