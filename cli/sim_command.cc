@@ -1,7 +1,8 @@
-// `logact sim --scenario NAME (--seed N | --seeds A..B) [--trace FILE] [--json]`:
-// runs seeded simulations, checks every invariant online, and prints a report
-// per seed. Exit 0 iff every run passed every judged invariant (including
-// LIVE-DECIDE), 1 if one failed (its repro command is printed), 2 on bad input.
+// `logact sim --scenario NAME (--seed N | --seeds A..B) [--faults F] [--det-replay]
+// [--trace FILE] [--json]`: runs seeded simulations (faults per sim/fault_plan.h),
+// checks every invariant online, and prints a report per seed with the faults
+// injected and the recovery paths taken. Exit 0 iff every run passed every judged invariant
+// (including LIVE-DECIDE), 1 if one failed (its repro command is printed), 2 on bad input.
 #include <iostream>
 #include <sstream>
 
@@ -20,6 +21,8 @@ struct SimArgs {
   int64_t repeats = 1;
   uint64_t steps_max = 1'000'000;
   std::string attack_rate;
+  std::string faults = "none";
+  bool det_replay = false;
   bool json = false;
 };
 
@@ -28,7 +31,8 @@ Result<std::pair<uint64_t, uint64_t>> SeedRange(const SimArgs& args) {
     return InvalidArgumentError("--seed and --seeds are exclusive");
   }
   if (args.seed) return std::make_pair(*args.seed, *args.seed);
-  if (args.seeds.empty()) return InvalidArgumentError("one of --seed N or --seeds A..B is required");
+  if (args.seeds.empty())
+    return InvalidArgumentError("one of --seed N or --seeds A..B is required");
   return ParseSeedRange(args.seeds);
 }
 
@@ -57,8 +61,17 @@ int RunSim(const SimArgs& args) {
     if (const size_t at = trace.find("{seed}"); at != std::string::npos) {
       trace.replace(at, 6, std::to_string(seed));
     }
-    auto outcome = RunCheckedSimulation(options, trace);
+    // "swarm" draws a different plan per seed.
+    auto faults = sim::ParseFaultPlan(args.faults, seed);
+    if (!faults) return ReportError(faults.error());
+    options.faults = *faults;
+    std::string text;
+    auto outcome = RunCheckedSimulation(options, trace, args.det_replay ? &text : nullptr);
     if (!outcome) return ReportError(outcome.error());
+    if (args.det_replay) {
+      Status replayed = JudgeDeterminism(options, text, &*outcome);
+      if (!replayed.ok()) return ReportError(replayed);
+    }
     all_ok = all_ok && outcome->ok();
     if (args.json) {
       runs.push_back(outcome->ToJson());
@@ -90,6 +103,11 @@ void RegisterSimCommand(CLI::App& app, ExitSlot exit_code) {
   cmd->add_option("--steps-max", args->steps_max, "Step limit before a run is declared stuck");
   cmd->add_option("--attack-rate", args->attack_rate,
                   "Chance N/D that the mock LLM follows an injection (attack scenarios)");
+  cmd->add_option("--faults", args->faults,
+                  "Faults of the safety phase: none|light|heavy|swarm, optionally followed by "
+                  "kind=rate overrides (e.g. light,crash=0.02,tool_fail=1/20)");
+  cmd->add_flag("--det-replay", args->det_replay,
+                "Run each seed twice and demand byte-identical traces (DET-REPLAY)");
   cmd->add_flag("--json", args->json, "Print one JSON object");
   cmd->callback([args, exit_code] { *exit_code = RunSim(*args); });
 }

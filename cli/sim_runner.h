@@ -21,6 +21,11 @@ struct SimOutcome {
   std::string live_decide_message;
   std::string trace_path;  // empty if no trace was written
   std::string repro;       // the exact command that reproduces the run
+  sim::FaultPlan faults;   // the plan the run used
+  // DET-REPLAY, when JudgeDeterminism ran: the rerun gave the same bytes.
+  bool det_replay_checked = false;
+  bool det_replay_ok = false;
+  // REC-STATE and DET-REPLAY failures are violations in `check`.
   bool ok() const { return check.ok() && live_decide_ok; }
   Json ToJson() const;
 };
@@ -31,6 +36,12 @@ struct SimOutcome {
 Result<SimOutcome> RunCheckedSimulation(const sim::SimOptions& options,
                                         const std::string& trace_path,
                                         std::string* trace_text = nullptr);
+
+// DET-REPLAY: reruns `options` and compares with `trace` (the first run's
+// bytes); a difference is a DET-REPLAY violation added to outcome->check.
+// Errors: those of RunSimulation.
+Status JudgeDeterminism(const sim::SimOptions& options, const std::string& trace,
+                        SimOutcome* outcome);
 
 void PrintSimOutcome(const SimOutcome& outcome, std::ostream& out);
 

@@ -73,6 +73,13 @@ struct Scenario {
   std::string injection_marker;
   // Upper bound on the virtual time the task needs without faults (LIVE-DECIDE).
   int64_t liveness_bound_ms = 600'000;
+  // Recovery scenarios: instances of a role booted at once on the one bus
+  // (same driver and executor name: two processes that both believe they are
+  // the one; deciders d0, d1, ...). Default 1 each. A second driver fences the
+  // first by election; a second executor fences the first by its restart marker.
+  int64_t driver_instances = 1;
+  int64_t decider_instances = 1;
+  int64_t executor_instances = 1;
   // Hot swap: later policy entries, sorted by at_ms. Voters they add that are
   // not in `voters` are `standby_voters`: booted with the others, they stay
   // inactive (the initial policy does not list them) until a policy does.

@@ -27,18 +27,37 @@ Result<Position> RecordingBus::Append(Entry entry) {
   const TallyInput input = TallyInputOf(entry);
   if (sinks_.empty()) {
     Result<Position> pos = inner_->Append(std::move(entry));
-    if (pos.has_value()) Tally(input, *pos);
+    RecordVisibleUpTo(pos.has_value() ? *pos : inner_->Tail());
+    if (pos.has_value()) {
+      Tally(input, *pos);
+      recorded_tail_ = *pos + 1;
+    }
     return pos;
   }
   traces::TraceRecord record(std::in_place_type<Entry>, entry);
   Result<Position> pos = inner_->Append(std::move(entry));
+  // Entries that storage made visible without acknowledging them (an append
+  // whose outcome was unknown) are recorded first, in position order.
+  RecordVisibleUpTo(pos.has_value() ? *pos : inner_->Tail());
   if (!pos.has_value()) return pos;
   Entry& recorded = std::get<Entry>(record);
   recorded.pos = *pos;
   recorded.ts = clock_->NowMs();
   Tally(input, *pos);
+  recorded_tail_ = *pos + 1;
   EmitRecord(sinks_, record);
   return pos;
+}
+
+void RecordingBus::RecordVisibleUpTo(Position end) {
+  if (recorded_tail_ >= end) return;
+  Result<std::vector<Entry>> hidden = inner_->Read(recorded_tail_, end, TypeFilter::All());
+  LOGACT_ASSERT(hidden.has_value());  // positions below the tail are readable
+  for (const Entry& found : *hidden) {
+    Tally(TallyInputOf(found), found.pos);
+    if (!sinks_.empty()) EmitRecord(sinks_, traces::TraceRecord(found));
+  }
+  recorded_tail_ = end;
 }
 
 bool RecordingBus::IsInjected(const Action& action) const {

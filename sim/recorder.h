@@ -73,6 +73,12 @@ class RecordingBus final : public AgentBus {
 
   const BusFacts& facts() const { return facts_; }
 
+  // Records (and tallies) the entries below `end` not recorded yet: those a
+  // fault-injecting storage made visible after an append whose outcome was
+  // unknown to its caller. Append calls it; the simulator calls it with
+  // Tail() after syncing storage and at the end of a run.
+  void RecordVisibleUpTo(Position end);
+
  private:
   // The parts of an entry that the tallies read, taken before the append.
   struct TallyInput {
@@ -93,6 +99,7 @@ class RecordingBus final : public AgentBus {
   std::vector<traces::TraceSink*> sinks_;
   const std::vector<Action>* injected_;
   BusFacts facts_;
+  Position recorded_tail_ = 0;  // entries below it are recorded
 };
 
 struct EnvironmentFacts {

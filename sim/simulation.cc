@@ -330,20 +330,28 @@ Status Runner::Setup() {
 
   LOGACT_ASSIGN_OR_RETURN(Entry policy, InitialPolicyEntry(scenario_.initial_policy));
   policy_version_ = policy.policy().version;
-  if (!AppendFromOutside(policy)) {
-    return InternalError("the bus rejected the scenario's initial policy");
-  }
+  // Storage faults may refuse a write: retry (bounded) until the policy is on the log.
+  bool appended = false;
+  for (int attempt = 0; attempt < 64 && !appended; ++attempt) appended = AppendFromOutside(policy);
+  if (!appended) return InternalError("the bus rejected the scenario's initial policy");
 
-  LOGACT_TRY(AddSlot(Recipe("driver", kDriverName)));
+  for (int64_t i = 0; i < scenario_.driver_instances; ++i) {
+    LOGACT_TRY(AddSlot(Recipe("driver", kDriverName)));
+  }
   for (const models::VoterSpec* spec : BootVoters(scenario_)) {
     ComponentRecipe recipe = Recipe("voter", spec->document.value("voter", std::string()));
     recipe.voter_document = &spec->document;
     LOGACT_TRY(AddSlot(std::move(recipe)));
   }
   LOGACT_TRY(AddSlot(Recipe("decider", kDeciderName)));
-  ComponentRecipe executor_recipe = Recipe("executor", kExecutorName);
-  executor_recipe.environment = faulty_environment_.get();
-  LOGACT_TRY(AddSlot(std::move(executor_recipe)));
+  for (int64_t i = 1; i < scenario_.decider_instances; ++i) {
+    LOGACT_TRY(AddSlot(Recipe("decider", "d" + std::to_string(i))));
+  }
+  for (int64_t i = 0; i < scenario_.executor_instances; ++i) {
+    ComponentRecipe executor_recipe = Recipe("executor", kExecutorName);
+    executor_recipe.environment = faulty_environment_.get();
+    LOGACT_TRY(AddSlot(std::move(executor_recipe)));
+  }
   ready_.reserve(slots_.size() + kDuplicatesMax);
   return Status::Ok();
 }
@@ -397,6 +405,7 @@ bool Runner::AppendFromOutside(const Entry& entry) {
                 pos.error().code() == StatusCode::kUnknownOutcome);
   if (pos.error().code() != StatusCode::kUnknownOutcome) return false;
   if (storage_ != nullptr) storage_->Sync();
+  bus_->RecordVisibleUpTo(bus_->Tail());
   Result<std::vector<Entry>> after = bus_->Read(before, bus_->Tail(), TypeFilter::All());
   if (!after.has_value()) return false;
   for (const Entry& found : *after) {
@@ -620,7 +629,7 @@ void Runner::InjectStepFaults() {
     Duplicate(FaultKind::kDuplicateDriver, "driver", kDriverName);
   }
   if (injector_.Fires(FaultKind::kDuplicateDecider)) {
-    Duplicate(FaultKind::kDuplicateDecider, "decider", "d" + std::to_string(duplicates_ + 1));
+    Duplicate(FaultKind::kDuplicateDecider, "decider", "dup" + std::to_string(duplicates_ + 1));
   }
   if (injector_.Fires(FaultKind::kPolicyChange)) ChangePolicy();
   if (injector_.Fires(FaultKind::kClockJump)) {
@@ -694,6 +703,7 @@ std::string Runner::DescribePending() const {
 }
 
 SimReport Runner::Finish() {
+  bus_->RecordVisibleUpTo(bus_->Tail());
   const BusFacts& facts = bus_->facts();
   report_.virtual_time_ms = clock_.NowMs();
   report_.idle_time_ms = clock_.idle_ms();
