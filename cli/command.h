@@ -23,6 +23,9 @@ void RegisterScenariosCommand(CLI::App& app, ExitSlot exit_code);
 void RegisterSimCommand(CLI::App& app, ExitSlot exit_code);
 void RegisterCheckCommand(CLI::App& app, ExitSlot exit_code);
 void RegisterReplayCommand(CLI::App& app, ExitSlot exit_code);
+// `voters validate|diff` (cli/voters_command.cc): creates the `voters` group;
+// later commands join it through app.get_subcommand("voters").
+void RegisterVotersCommand(CLI::App& app, ExitSlot exit_code);
 // `trace html` (cli/trace_html_command.cc): adds itself to the `trace` group,
 // creating the group if no command registered it before.
 void RegisterTraceHtmlCommand(CLI::App& app, ExitSlot exit_code);

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   logact::cli::RegisterSimCommand(app, &exit_code);
   logact::cli::RegisterCheckCommand(app, &exit_code);
   logact::cli::RegisterReplayCommand(app, &exit_code);
+  logact::cli::RegisterVotersCommand(app, &exit_code);
   logact::cli::RegisterVotersBenchCommand(app, &exit_code);
   logact::cli::RegisterTraceCommand(app, &exit_code);
   // After any command that creates the `trace` group (it joins the group, or creates it).

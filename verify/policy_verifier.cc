@@ -1,0 +1,425 @@
+// Policy verification queries. One solver holds the schema constraints; each
+// query is pushed, checked and popped, so the action encoding and the voters'
+// formulas are built once and shared by every query (200 dead-rule queries
+// reuse the same terms).
+#include "verify/policy_verifier.h"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+
+#include "core/assert.h"
+#include "verify/policy_check.h"
+#include "verify/policy_native.h"
+
+namespace logact::verify {
+namespace {
+
+std::string FileName(const std::string& query) {
+  std::string out;
+  for (char c : query)
+    out += std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' ? c : '_';
+  return out + ".smt2";
+}
+
+struct Outcome {
+  z3::check_result result = z3::unknown;
+  std::optional<z3::model> model;
+  std::string reason;  // Z3's reason for `unknown`
+};
+
+// Runs push/add/check/pop queries on one solver and records their statistics.
+class QueryRunner {
+ public:
+  QueryRunner(z3::context& ctx, ActionEncoding& action, const VerifyOptions& options,
+              std::vector<QueryStat>* stats)
+      : solver_(ctx), action_(action), options_(options), stats_(stats) {
+    if (options.timeout_ms > 0) {
+      z3::params params(ctx);
+      params.set("timeout", static_cast<unsigned>(options.timeout_ms));
+      solver_.set(params);
+    }
+    solver_.add(action.Valid());
+  }
+
+  Result<Outcome> Run(const std::string& name, const z3::expr& query) {
+    solver_.push();
+    solver_.add(query);
+    QueryStat stat{name, "", 0, solver_.assertions().size(), 0};
+    if (!options_.smtlib_dir.empty() || options_.measure_sizes) {
+      const std::string smt2 = solver_.to_smt2();
+      stat.smt2_bytes = smt2.size();
+      if (!options_.smtlib_dir.empty()) {
+        const std::string path = options_.smtlib_dir + "/" + FileName(name);
+        std::ofstream out(path, std::ios::binary);
+        out << smt2;
+        if (!out) {
+          solver_.pop();
+          return InvalidArgumentError(path + ": cannot write the SMT-LIB file");
+        }
+      }
+    }
+    const auto start = std::chrono::steady_clock::now();
+    Outcome outcome;
+    outcome.result = solver_.check();
+    if (outcome.result == z3::sat) {
+      outcome.model = solver_.get_model();
+      // Z3 may pick characters outside the byte range or bytes that are not
+      // UTF-8; ask again for printable strings, which every action can carry.
+      if (!action_.Extract(*outcome.model).has_value()) {
+        solver_.add(action_.StringDomain(true));
+        if (solver_.check() == z3::sat) outcome.model = solver_.get_model();
+      }
+    } else if (outcome.result == z3::unknown) {
+      outcome.reason = solver_.reason_unknown();
+    }
+    stat.ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    stat.result = outcome.result == z3::sat     ? "sat"
+                  : outcome.result == z3::unsat ? "unsat"
+                                                : "unknown";
+    stats_->push_back(stat);
+    solver_.pop();
+    return outcome;
+  }
+
+ private:
+  z3::solver solver_;
+  ActionEncoding& action_;
+  const VerifyOptions& options_;
+  std::vector<QueryStat>* stats_;
+};
+
+z3::expr AnyOf(z3::context& ctx, ActionEncoding& action, const std::vector<Condition>& list) {
+  z3::expr any = ctx.bool_val(false);
+  for (const Condition& condition : list) any = any || action.Encode(condition);
+  return any;
+}
+
+// The answer for a query whose witness violates the property. `confirm`
+// replays the witness natively and returns true when the engine agrees.
+template <typename Confirm>
+PropertyAnswer AnswerFor(const Outcome& outcome, const ActionEncoding& action,
+                         const std::function<Counterexample(const z3::model&, Action)>& build,
+                         Confirm confirm) {
+  PropertyAnswer answer;
+  if (outcome.result == z3::unsat) {
+    answer.answer = Answer::kYes;
+    return answer;
+  }
+  if (outcome.result == z3::unknown) {
+    answer.note = "Z3 answered unknown (" + outcome.reason + ")";
+    return answer;
+  }
+  Result<Action> witness = action.Extract(*outcome.model);
+  if (!witness.has_value()) {
+    answer.note = "the solver's witness cannot be written as JSON: " + witness.error().message();
+    return answer;
+  }
+  Counterexample counterexample = build(*outcome.model, std::move(witness).value());
+  Result<bool> confirmed = confirm(counterexample);
+  if (!confirmed.has_value() || !*confirmed) {
+    answer.note = "the solver's witness " + CompactJson(counterexample.ToJson()) +
+                  " is not confirmed by the native voters and decider (text conditions and "
+                  "non-double reals are approximated by the solver)";
+    return answer;
+  }
+  answer.answer = Answer::kNo;
+  answer.counterexample = std::move(counterexample);
+  return answer;
+}
+
+Status CheckOverlap(z3::context& ctx, ActionEncoding& action, QueryRunner& runner,
+                    const SafetySpec& spec, std::vector<std::string>* notes) {
+  if (spec.forbidden.empty() || spec.benign.empty()) return Status::Ok();
+  LOGACT_ASSIGN_OR_RETURN(Outcome outcome,
+                          runner.Run("spec_overlap", AnyOf(ctx, action, spec.forbidden) &&
+                                                         AnyOf(ctx, action, spec.benign)));
+  if (outcome.result == z3::unsat) return Status::Ok();
+  if (outcome.result == z3::unknown) {
+    notes->push_back("could not decide whether some action is both forbidden and benign (" +
+                     outcome.reason + ")");
+    return Status::Ok();
+  }
+  Result<Action> witness = action.Extract(*outcome.model);
+  if (!witness.has_value()) return Status::Ok();
+  std::string benign;
+  std::string forbidden;
+  const std::string text = witness->ToText();
+  for (size_t i = 0; i < spec.benign.size() && benign.empty(); ++i) {
+    if (EvaluateCondition(spec.benign[i], *witness, text))
+      benign = "benign[" + std::to_string(i) + "]";
+  }
+  for (size_t i = 0; i < spec.forbidden.size() && forbidden.empty(); ++i) {
+    if (EvaluateCondition(spec.forbidden[i], *witness, text)) {
+      forbidden = "forbidden[" + std::to_string(i) + "]";
+    }
+  }
+  if (benign.empty() || forbidden.empty()) {
+    notes->push_back("the spec may be contradictory (a text condition leaves it open)");
+    return Status::Ok();
+  }
+  return InvalidArgumentError("spec: contradictory: the action " + text + " matches both " +
+                              benign + " and " + forbidden +
+                              ", so no voter set can be both safe and useful (expected benign "
+                              "and forbidden actions to be disjoint)");
+}
+
+Status CheckInputs(const std::vector<const VoterSet*>& sets, const SafetySpec& spec) {
+  LOGACT_TRY(CheckSpecTypes(spec));
+  for (const VoterSet* set : sets) LOGACT_TRY(CheckVoterSetAgainstSchemas(*set, spec.tools));
+  return Status::Ok();
+}
+
+Status PrepareSmtlibDir(const VerifyOptions& options) {
+  if (options.smtlib_dir.empty()) return Status::Ok();
+  std::error_code error;
+  std::filesystem::create_directories(options.smtlib_dir, error);
+  if (error) {
+    return InvalidArgumentError(options.smtlib_dir + ": cannot create directory (" +
+                                error.message() + ")");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Json AnswerJson(Answer answer) {
+  if (answer == Answer::kYes) return true;
+  if (answer == Answer::kNo) return false;
+  return "unknown";
+}
+
+Json Counterexample::ToJson() const {
+  Json out = {{"action", {{"tool", action.tool}, {"args", action.args}}}, {"votes", votes}};
+  if (!scenario.unknown_votes.empty()) out["unknown_votes"] = scenario.unknown_votes;
+  if (!scenario.first_voter.empty()) out["first_voter"] = scenario.first_voter;
+  if (scenario.first_type.has_value()) out["first_type"] = *scenario.first_type;
+  return out;
+}
+
+namespace {
+
+Json CounterexampleJson(const PropertyAnswer& answer) {
+  return answer.counterexample.has_value() ? answer.counterexample->ToJson() : Json(nullptr);
+}
+
+Json StatsJson(const std::vector<QueryStat>& stats) {
+  Json out = Json::array();
+  for (const QueryStat& stat : stats) {
+    Json entry = {{"name", stat.name},
+                  {"result", stat.result},
+                  {"ms", stat.ms},
+                  {"assertions", stat.assertions}};
+    if (stat.smt2_bytes > 0) entry["smt2_bytes"] = stat.smt2_bytes;
+    out.push_back(entry);
+  }
+  return out;
+}
+
+Json RulesJson(const std::vector<RuleRef>& rules) {
+  Json out = Json::array();
+  for (const RuleRef& rule : rules) out.push_back({{"voter", rule.voter}, {"rule", rule.rule}});
+  return out;
+}
+
+}  // namespace
+
+Json ValidationReport::ToJson() const {
+  Json dead = Json::array();
+  for (const RuleRef& rule : dead_rules) dead.push_back(rule.rule);
+  Json all_notes = notes;
+  if (!safe.note.empty()) all_notes.push_back("safe: " + safe.note);
+  if (!useful.note.empty()) all_notes.push_back("useful: " + useful.note);
+  return {{"safe", AnswerJson(safe.answer)},
+          {"useful", AnswerJson(useful.answer)},
+          {"dead_rules", dead},
+          {"counterexamples",
+           {{"safe", CounterexampleJson(safe)}, {"useful", CounterexampleJson(useful)}}},
+          {"dead_rules_detail", RulesJson(dead_rules)},
+          {"undecided_rules", RulesJson(undecided_rules)},
+          {"notes", all_notes},
+          {"queries", StatsJson(queries)}};
+}
+
+Json DiffReport::ToJson() const {
+  Json all_notes = notes;
+  if (!old_only.note.empty()) all_notes.push_back("old_only: " + old_only.note);
+  if (!new_only.note.empty()) all_notes.push_back("new_only: " + new_only.note);
+  auto side = [](const PropertyAnswer& answer) {
+    // "answer" is whether the side commits nothing the other cannot.
+    return Json{{"none", AnswerJson(answer.answer)},
+                {"counterexample", CounterexampleJson(answer)}};
+  };
+  const bool unknown = old_only.answer == Answer::kUnknown || new_only.answer == Answer::kUnknown;
+  return {{"same", same() ? Json(true)
+                   : unknown && old_only.answer != Answer::kNo && new_only.answer != Answer::kNo
+                       ? Json("unknown")
+                       : Json(false)},
+          {"old_only", side(old_only)},
+          {"new_only", side(new_only)},
+          {"notes", all_notes},
+          {"queries", StatsJson(queries)}};
+}
+
+namespace {
+
+// The dead-rule queries of every rule voter.
+Status DeadRules(z3::context& ctx, ActionEncoding& action, const VoterSetEncoding& encoding,
+                 const VoterSet& set, QueryRunner& runner, ValidationReport* report) {
+  for (size_t v = 0; v < set.voters.size(); ++v) {
+    const VoterConfig& voter = set.voters[v];
+    if (!voter.is_rule_voter) continue;
+    // Whether this voter's vote can change the decider's outcome.
+    std::vector<z3::expr> approve = encoding.votes();
+    std::vector<z3::expr> deny = encoding.votes();
+    approve[v] = ctx.bool_val(true);
+    deny[v] = ctx.bool_val(false);
+    const z3::expr sensitive = encoding.Commits(approve) != encoding.Commits(deny);
+    for (size_t r = 0; r < voter.rules.size(); ++r) {
+      const RuleRef ref{voter.name, voter.rules[r].id};
+      const z3::expr changes = encoding.votes()[v] != encoding.VerdictWithout(v, r);
+      LOGACT_ASSIGN_OR_RETURN(
+          Outcome outcome, runner.Run("dead." + voter.name + "." + ref.rule, changes && sensitive));
+      if (outcome.result == z3::unsat) {
+        report->dead_rules.push_back(ref);
+        continue;
+      }
+      if (outcome.result == z3::unknown) {
+        report->undecided_rules.push_back(ref);
+        continue;
+      }
+      Result<Action> witness = action.Extract(*outcome.model);
+      VoterSet without = set;
+      without.voters[v].rules.erase(without.voters[v].rules.begin() + static_cast<long>(r));
+      const VoteScenario scenario = encoding.ExtractScenario(*outcome.model);
+      const bool live = witness.has_value() &&
+                        (NativeVerdict(set, *witness, scenario) == Verdict::kCommit) !=
+                            (NativeVerdict(without, *witness, scenario) == Verdict::kCommit);
+      if (!live) report->undecided_rules.push_back(ref);
+    }
+  }
+  return Status::Ok();
+}
+
+Result<ValidationReport> ValidateWithZ3(const VoterSet& set, const SafetySpec& spec,
+                                        const VerifyOptions& options) {
+  ValidationReport report;
+  z3::context ctx;
+  ActionEncoding action(ctx, spec.tools);
+  QueryRunner runner(ctx, action, options, &report.queries);
+  LOGACT_TRY(CheckOverlap(ctx, action, runner, spec, &report.notes));
+  VoterSetEncoding encoding(ctx, action, set, "");
+  const z3::expr forbidden = AnyOf(ctx, action, spec.forbidden);
+  const z3::expr benign = AnyOf(ctx, action, spec.benign);
+
+  LOGACT_ASSIGN_OR_RETURN(Outcome safe, runner.Run("safe", forbidden && encoding.Commits()));
+  report.safe = AnswerFor(
+      safe, action,
+      [&](const z3::model& model, Action witness) {
+        return Counterexample{std::move(witness), encoding.ExtractVotes(model),
+                              encoding.ExtractScenario(model)};
+      },
+      [&](const Counterexample& cx) -> Result<bool> {
+        return IsForbidden(spec, cx.action) &&
+               NativeVerdict(set, cx.action, cx.scenario) == Verdict::kCommit;
+      });
+
+  LOGACT_ASSIGN_OR_RETURN(Outcome useful, runner.Run("useful", benign && !encoding.CanCommit()));
+  const std::map<std::string, z3::expr> can_approve = encoding.CanApprove();
+  report.useful = AnswerFor(
+      useful, action,
+      [&](const z3::model& model, Action witness) {
+        // The most favourable vote each type can cast: the action is blocked even so.
+        Counterexample cx{std::move(witness), {}, {}};
+        for (const auto& [type, can] : can_approve)
+          cx.votes[type] = model.eval(can, true).is_true();
+        for (const VoterConfig& voter : set.voters) {
+          if (!voter.is_rule_voter && voter.assume == Assumption::kUnknown) {
+            cx.scenario.unknown_votes[voter.name] = true;
+          }
+        }
+        return cx;
+      },
+      [&](const Counterexample& cx) -> Result<bool> {
+        if (!AnyHolds(spec.benign, cx.action)) return false;
+        LOGACT_ASSIGN_OR_RETURN(bool can, NativeCanCommit(set, cx.action));
+        return !can;
+      });
+
+  if (options.dead_rules) LOGACT_TRY(DeadRules(ctx, action, encoding, set, runner, &report));
+  if (action.used_text()) {
+    report.notes.push_back(
+        "text_contains/text_matches conditions are treated as unknown by the solver (each is a "
+        "free boolean of the action); proofs remain sound, witnesses are confirmed natively");
+  }
+  return report;
+}
+
+}  // namespace
+
+Result<ValidationReport> Validate(const VoterSet& set, const SafetySpec& spec,
+                                  const VerifyOptions& options) {
+  LOGACT_TRY(CheckInputs({&set}, spec));
+  LOGACT_TRY(PrepareSmtlibDir(options));
+  try {
+    return ValidateWithZ3(set, spec, options);
+  } catch (const z3::exception& e) {
+    return InternalError(std::string("z3: ") + e.msg());
+  }
+}
+
+namespace {
+
+Result<DiffReport> DiffWithZ3(const VoterSet& old_set, const VoterSet& new_set,
+                              const SafetySpec& spec, const VerifyOptions& options) {
+  DiffReport report;
+  z3::context ctx;
+  ActionEncoding action(ctx, spec.tools);
+  QueryRunner runner(ctx, action, options, &report.queries);
+  VoterSetEncoding old_encoding(ctx, action, old_set, "old.");
+  VoterSetEncoding new_encoding(ctx, action, new_set, "new.");
+  auto side = [&](const std::string& name, const VoterSetEncoding& commits_encoding,
+                  const VoterSet& commits_set, const VoterSetEncoding& other_encoding,
+                  const VoterSet& other_set) -> Result<PropertyAnswer> {
+    LOGACT_ASSIGN_OR_RETURN(Outcome outcome, runner.Run(name, commits_encoding.Commits() &&
+                                                                  !other_encoding.CanCommit()));
+    return AnswerFor(
+        outcome, action,
+        [&](const z3::model& model, Action witness) {
+          return Counterexample{std::move(witness), commits_encoding.ExtractVotes(model),
+                                commits_encoding.ExtractScenario(model)};
+        },
+        [&](const Counterexample& cx) -> Result<bool> {
+          if (NativeVerdict(commits_set, cx.action, cx.scenario) != Verdict::kCommit) return false;
+          LOGACT_ASSIGN_OR_RETURN(bool other_can, NativeCanCommit(other_set, cx.action));
+          return !other_can;
+        });
+  };
+  LOGACT_ASSIGN_OR_RETURN(report.old_only,
+                          side("diff.old_only", old_encoding, old_set, new_encoding, new_set));
+  LOGACT_ASSIGN_OR_RETURN(report.new_only,
+                          side("diff.new_only", new_encoding, new_set, old_encoding, old_set));
+  if (action.used_text()) {
+    report.notes.push_back(
+        "text_contains/text_matches conditions are treated as unknown by the "
+        "solver; witnesses are confirmed natively");
+  }
+  return report;
+}
+
+}  // namespace
+
+Result<DiffReport> Diff(const VoterSet& old_set, const VoterSet& new_set, const SafetySpec& spec,
+                        const VerifyOptions& options) {
+  LOGACT_TRY(CheckInputs({&old_set, &new_set}, spec));
+  LOGACT_TRY(PrepareSmtlibDir(options));
+  try {
+    return DiffWithZ3(old_set, new_set, spec, options);
+  } catch (const z3::exception& e) {
+    return InternalError(std::string("z3: ") + e.msg());
+  }
+}
+
+}  // namespace logact::verify

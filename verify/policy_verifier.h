@@ -1,0 +1,112 @@
+// Voter policy verification (SPEC §6): safe, useful, dead rules, diff.
+//
+// Each property is one satisfiability query over the encoding of
+// verify/policy_encoding.h, asked for a witness of its violation:
+//  - safe:   ∃ action, choices: valid ∧ forbidden ∧ Commits      (unsat = safe)
+//  - useful: ∃ action: valid ∧ benign ∧ ¬CanCommit               (unsat = useful)
+//  - dead rule r of voter v: ∃ action, choices: the decider's commit/no-commit
+//            outcome differs with and without r                  (unsat = dead)
+//  - diff:   ∃ action, choices: Commits_A ∧ ¬CanCommit_B, and symmetrically.
+// "Choices" are the unknown votes, which voter of a type votes first and, for
+// first_voter, which type votes first; "committed" means some such choice
+// commits (a timeout only adds aborts). Before these, the spec itself is
+// checked: if some action is both forbidden and benign, no voter set can be
+// safe and useful, and the spec is rejected as contradictory (bad input).
+//
+// Every witness is confirmed natively (verify/policy_native.h) before it is
+// reported. A witness the engine does not reproduce, a Z3 `unknown` (e.g. the
+// timeout) or a model that cannot be written as JSON makes the answer
+// kUnknown with a note: never "safe" or "useful" without a proof.
+//
+// Not thread-safe (one Z3 context per call). Z3 exceptions become kInternal.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/safety_spec.h"
+#include "core/status.h"
+#include "core/voter_config.h"
+#include "verify/policy_encoding.h"
+
+namespace logact::verify {
+
+struct VerifyOptions {
+  // Z3 time-out per query, in milliseconds; 0 = none. A time-out answers kUnknown.
+  int64_t timeout_ms = 0;
+  // If non-empty, each query is written there as SMT-LIB 2 (<query name>.smt2).
+  std::string smtlib_dir;
+  // Dead-rule queries (one per rule) can be skipped.
+  bool dead_rules = true;
+  // Record each query's SMT-LIB size (costs a print per query).
+  bool measure_sizes = false;
+};
+
+enum class Answer : uint8_t { kYes, kNo, kUnknown };
+// JSON of an answer: true, false or "unknown".
+Json AnswerJson(Answer answer);
+
+struct Counterexample {
+  Action action;
+  std::map<std::string, bool> votes;  // the counted vote of each type with voters
+  VoteScenario scenario;              // the choices behind `votes`
+  // {"action":{"tool","args"},"votes":{..}} plus "unknown_votes", "first_voter",
+  // "first_type" when the scenario has them.
+  Json ToJson() const;
+};
+
+struct PropertyAnswer {
+  Answer answer = Answer::kUnknown;
+  std::optional<Counterexample> counterexample;  // when answer == kNo
+  std::string note;                              // why kUnknown
+};
+
+struct QueryStat {
+  std::string name;
+  std::string result;  // "sat", "unsat", "unknown"
+  double ms = 0;
+  size_t assertions = 0;
+  size_t smt2_bytes = 0;  // when measured
+};
+
+struct RuleRef {
+  std::string voter;
+  std::string rule;
+};
+
+struct ValidationReport {
+  PropertyAnswer safe;
+  PropertyAnswer useful;
+  std::vector<RuleRef> dead_rules;
+  std::vector<RuleRef> undecided_rules;  // neither proved dead nor confirmed live
+  std::vector<std::string> notes;
+  std::vector<QueryStat> queries;
+  bool ok() const { return safe.answer == Answer::kYes && useful.answer == Answer::kYes; }
+  // SPEC §8 fields plus "dead_rules_detail", "undecided_rules", "notes", "queries".
+  Json ToJson() const;
+};
+
+// REQUIRES: nothing; the voter set is checked against spec.tools here.
+// Errors: kInvalidArgument for a voter condition naming an unknown tool or
+// argument or comparing with a mismatched type (path "voters[i].rules[j]..."),
+// or a contradictory spec ("spec: contradictory: ..."); kInternal when Z3 fails;
+// kInvalidArgument when smtlib_dir cannot be written.
+Result<ValidationReport> Validate(const VoterSet& set, const SafetySpec& spec,
+                                  const VerifyOptions& options);
+
+struct DiffReport {
+  PropertyAnswer old_only;  // kNo: an action the old set commits and the new cannot
+  PropertyAnswer new_only;
+  std::vector<std::string> notes;
+  std::vector<QueryStat> queries;
+  bool same() const { return old_only.answer == Answer::kYes && new_only.answer == Answer::kYes; }
+  // {"same":..,"old_only":{"answer":..,"counterexample":..},"new_only":..}
+  Json ToJson() const;
+};
+
+// Errors as Validate (the spec's forbidden/benign are not used).
+Result<DiffReport> Diff(const VoterSet& old_set, const VoterSet& new_set, const SafetySpec& spec,
+                        const VerifyOptions& options);
+
+}  // namespace logact::verify
