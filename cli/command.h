@@ -26,13 +26,14 @@ void RegisterReplayCommand(CLI::App& app, ExitSlot exit_code);
 // `voters validate|diff` (cli/voters_command.cc): creates the `voters` group;
 // later commands join it through app.get_subcommand("voters").
 void RegisterVotersCommand(CLI::App& app, ExitSlot exit_code);
+// `voters bench` (cli/voters_bench_command.cc): joins (or creates) the `voters` group.
+void RegisterVotersBenchCommand(CLI::App& app, ExitSlot exit_code);
+void RegisterSwarmCommand(CLI::App& app, ExitSlot exit_code);
+// `trace import|summary|export` (cli/trace_command.cc): creates or joins the `trace` group.
+void RegisterTraceCommand(CLI::App& app, ExitSlot exit_code);
 // `trace html` (cli/trace_html_command.cc): adds itself to the `trace` group,
 // creating the group if no command registered it before.
 void RegisterTraceHtmlCommand(CLI::App& app, ExitSlot exit_code);
-// `voters bench` (cli/voters_bench_command.cc): joins (or creates) the `voters` group.
-void RegisterVotersBenchCommand(CLI::App& app, ExitSlot exit_code);
-// `trace import|summary|export` (cli/trace_command.cc): creates or joins the `trace` group.
-void RegisterTraceCommand(CLI::App& app, ExitSlot exit_code);
 
 // Prints "logact: <message>" to stderr and returns kExitBadInput (for bad
 // input and usage) or the code that `status` maps to.

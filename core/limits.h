@@ -53,6 +53,10 @@ inline constexpr size_t kPollEntriesMax = 4096;
 // Steps of one simulation before it is declared stuck. A bank task takes a few
 // hundred; 10 million leaves room for the benchmark's long runs.
 inline constexpr uint64_t kSimStepsMax = 10'000'000;
+// Worker processes of one `logact swarm` (--jobs): each holds two pipes and
+// one simulation in memory; 256 is far above any core count we run on and
+// keeps a typo like --jobs 100000 from exhausting file descriptors.
+inline constexpr int kSwarmJobsMax = 256;
 // Bytes of one file given to `logact trace import` (one JSON document, parsed
 // whole): recorded runs are kilobytes to a few megabytes; 256 MiB bounds the
 // memory a hostile file can make the importer use.
