@@ -1,0 +1,238 @@
+// Storage benchmarks (issue 3, item 9), each beside its baseline in the same run:
+//  - SqliteBusAppend/{normal,full}: SqliteBus appends per second, each append its
+//    own SQLite transaction; baseline RawSqliteInsert/{normal,full}: raw sqlite3
+//    INSERTs of the same bytes (the same encoded payloads, checksums and schema)
+//    in the same journal and synchronous mode. Target: bus >= 0.8x raw.
+//  - Recovery/{memory,sqlite}/N: a fresh Decider replaying a log of N entries
+//    (10k, 100k, 1M) from position 0 until it has played the tail; baseline
+//    ScanOnly: polling the same log with the decider's filter and doing nothing.
+//    Target: linear in N, >= 1,000,000 entries/s replayed.
+// The log has the shape of a bank task: mail, inf_in, inf_out, intent, vote,
+// commit, result, output, repeated, after one elect.
+// Run: build/bench/bench_storage (add --benchmark_format=json for JSON).
+#include <benchmark/benchmark.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/decider.h"
+#include "core/entry_codec.h"
+#include "core/limits.h"
+#include "core/memory_bus.h"
+#include "core/sqlite_bus.h"
+
+namespace {
+using namespace logact;
+
+std::string TempPath(const std::string& tag) {
+  const std::filesystem::path path =
+      std::filesystem::temp_directory_path() / ("logact-bench-" + tag + ".db");
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+  return path.string();
+}
+
+// The i-th entry of a bank-shaped log (8 entries per task, after one elect at 0).
+Entry TaskEntry(Position pos) {
+  if (pos == 0) return MakeElect("driver/agent", "agent", 1);
+  const Position k = (pos - 1) % 8;
+  const Position intent = pos - k + 3;
+  switch (k) {
+    case 0:
+      return MakeMail("external/user", "user", "pay the electricity bill of 112.50");
+    case 1:
+      return MakeInference(EntryType::kInfIn, "driver/agent", "user: pay the bill", 40);
+    case 2:
+      return MakeInference(EntryType::kInfOut, "driver/agent", "call send_money", 12);
+    case 3:
+      return MakeIntent("driver/agent",
+                        Action{"send_money", Json{{"to", "DE89"}, {"amount", 112.5}}}, "agent", 1);
+    case 4:
+      return MakeVote("voter/rules", VotePayload{intent, "rules", "rules", true, "allowed"});
+    case 5:
+      return MakeDecision(EntryType::kCommit, "decider/d0",
+                          DecisionPayload{intent, "1 of 1", false});
+    case 6:
+      return MakeResult("executor/x0", ResultPayload{intent, true, "sent", false});
+    default:
+      return MakeOutput("driver/agent", "paid");
+  }
+}
+
+SqliteBusOptions::Synchronous Mode(int64_t full) {
+  return full ? SqliteBusOptions::Synchronous::kFull : SqliteBusOptions::Synchronous::kNormal;
+}
+
+constexpr int64_t kAppendsNormal = 5000;
+constexpr int64_t kAppendsFull = 500;  // one fsync each: keep the run short
+
+void BM_SqliteBusAppend(benchmark::State& state) {
+  const int64_t appends = state.range(0) ? kAppendsFull : kAppendsNormal;
+  int64_t total = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    const std::string path = TempPath("bus");
+    ManualClock clock;
+    auto bus = SqliteBus::Open(path, &clock, {Mode(state.range(0))});
+    if (!bus.has_value()) state.SkipWithError(bus.status().ToString().c_str());
+    state.ResumeTiming();
+    for (Position i = 0; i < appends && bus.has_value(); ++i) {
+      Result<Position> pos = (*bus)->Append(TaskEntry(i));
+      benchmark::DoNotOptimize(pos);
+    }
+    total += appends;
+  }
+  state.counters["appends_per_s"] = benchmark::Counter(double(total), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_SqliteBusAppend)
+    ->ArgName("full")
+    ->Arg(0)
+    ->Arg(1)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+// The same schema, pragmas and bytes as SqliteBus, through the raw C API.
+void BM_RawSqliteInsert(benchmark::State& state) {
+  const int64_t appends = state.range(0) ? kAppendsFull : kAppendsNormal;
+  std::vector<Entry> entries;
+  std::vector<std::string> payloads;
+  for (Position i = 0; i < appends; ++i) {
+    entries.push_back(TaskEntry(i));
+    entries.back().pos = i;
+    payloads.push_back(EncodeEntry(entries.back()));
+  }
+  int64_t total = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    const std::string path = TempPath("raw");
+    ManualClock clock;
+    {  // create the file with the bus's schema, then close it
+      auto bus = SqliteBus::Open(path, &clock, {Mode(state.range(0))});
+      if (!bus.has_value()) state.SkipWithError(bus.status().ToString().c_str());
+    }
+    sqlite3* db = nullptr;
+    sqlite3_open(path.c_str(), &db);
+    sqlite3_exec(db, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
+    sqlite3_exec(db, state.range(0) ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL",
+                 nullptr, nullptr, nullptr);
+    sqlite3_stmt* insert = nullptr;
+    sqlite3_prepare_v2(db,
+                       "INSERT INTO logact_entries (pos, ts, type, author, payload, checksum) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                       -1, &insert, nullptr);
+    state.ResumeTiming();
+    for (size_t i = 0; i < entries.size(); ++i) {
+      sqlite3_bind_int64(insert, 1, static_cast<int64_t>(i));
+      sqlite3_bind_int64(insert, 2, 0);
+      sqlite3_bind_int(insert, 3, static_cast<int>(entries[i].type));
+      sqlite3_bind_text(insert, 4, entries[i].author.data(), int(entries[i].author.size()),
+                        SQLITE_STATIC);
+      sqlite3_bind_text(insert, 5, payloads[i].data(), int(payloads[i].size()), SQLITE_STATIC);
+      sqlite3_bind_int64(insert, 6, Crc32c(payloads[i]));
+      if (sqlite3_step(insert) != SQLITE_DONE) state.SkipWithError("raw insert failed");
+      sqlite3_reset(insert);
+    }
+    state.PauseTiming();
+    sqlite3_finalize(insert);
+    sqlite3_close(db);
+    state.ResumeTiming();
+    total += appends;
+  }
+  state.counters["appends_per_s"] = benchmark::Counter(double(total), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_RawSqliteInsert)
+    ->ArgName("full")
+    ->Arg(0)
+    ->Arg(1)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+// Logs built once per size and backend, reused across iterations.
+struct Log {
+  ManualClock clock;
+  std::unique_ptr<MemoryBus> memory;
+  std::unique_ptr<SqliteBus> sqlite;
+  AgentBus* bus = nullptr;
+};
+
+Log& LogOf(int64_t entries, bool on_disk) {
+  static std::map<std::pair<int64_t, bool>, std::unique_ptr<Log>> logs;
+  std::unique_ptr<Log>& log = logs[{entries, on_disk}];
+  if (log) return *log;
+  log = std::make_unique<Log>();
+  if (on_disk) {
+    const std::string path = TempPath("recovery-" + std::to_string(entries));
+    log->sqlite =
+        std::move(SqliteBus::Open(path, &log->clock, {SqliteBusOptions::Synchronous::kNormal}))
+            .value();
+    log->bus = log->sqlite.get();
+  } else {
+    log->memory = std::make_unique<MemoryBus>(&log->clock);
+    log->memory->Reserve(static_cast<size_t>(entries));
+    log->bus = log->memory.get();
+  }
+  for (Position i = 0; i < entries; ++i) {
+    if (!log->bus->Append(TaskEntry(i)).has_value()) std::abort();
+  }
+  return *log;
+}
+
+void BM_Recovery(benchmark::State& state) {
+  const int64_t entries = state.range(0);
+  Log& log = LogOf(entries, state.range(1) != 0);
+  int64_t replayed = 0;
+  for (auto _ : state) {
+    Decider decider(DeciderOptions{"d0", log.bus, &log.clock});
+    while (decider.played() < log.bus->Tail()) {
+      if (!decider.Step().ok()) state.SkipWithError("decider step failed");
+    }
+    benchmark::DoNotOptimize(decider.StateDigest());
+    replayed += decider.played();
+  }
+  state.counters["entries_per_s"] =
+      benchmark::Counter(double(replayed), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_Recovery)
+    ->ArgNames({"entries", "sqlite"})
+    ->Args({10'000, 0})
+    ->Args({100'000, 0})
+    ->Args({1'000'000, 0})
+    ->Args({10'000, 1})
+    ->Args({100'000, 1})
+    ->Args({1'000'000, 1})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+// Baseline: the decider's polls alone, nothing played.
+void BM_RecoveryScanOnly(benchmark::State& state) {
+  const int64_t entries = state.range(0);
+  Log& log = LogOf(entries, state.range(1) != 0);
+  const TypeFilter filter{EntryType::kIntent, EntryType::kVote,   EntryType::kPolicy,
+                          EntryType::kElect,  EntryType::kCommit, EntryType::kAbort};
+  int64_t scanned = 0;
+  for (auto _ : state) {
+    Position next = 0;
+    while (next < log.bus->Tail()) {
+      Result<Page> page = log.bus->Poll(next, filter, limits::kPollEntriesMax);
+      if (!page.has_value()) state.SkipWithError("poll failed");
+      next = page->next;
+    }
+    scanned += next;
+  }
+  state.counters["entries_per_s"] =
+      benchmark::Counter(double(scanned), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_RecoveryScanOnly)
+    ->ArgNames({"entries", "sqlite"})
+    ->Args({1'000'000, 0})
+    ->Args({1'000'000, 1})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
