@@ -4,22 +4,6 @@
 #include <sstream>
 
 namespace logact::cli {
-namespace {
-// Converts a byte offset into 1-based line and column numbers.
-std::pair<size_t, size_t> LineAndColumn(const std::string& text, size_t offset) {
-  size_t line = 1;
-  size_t column = 1;
-  for (size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return {line, column};
-}
-}  // namespace
 
 Result<Json> ReadJsonFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -10,6 +10,7 @@
 
 #include "core/assert.h"
 #include "core/clock.h"
+#include "core/limits.h"
 
 namespace logact {
 namespace {
@@ -18,6 +19,19 @@ namespace {
 // that a deployment does not spin on its database.
 constexpr int64_t kPollStepMs = 10;
 }  // namespace
+
+Status CheckReadRange(Position start, Position end, Position tail) {
+  if (start >= 0 && start <= end && end <= tail) return Status::Ok();
+  return InvalidArgumentError("read range [" + std::to_string(start) + ", " + std::to_string(end) +
+                              ") is not within [0, tail " + std::to_string(tail) + "]");
+}
+
+Status CheckPollArguments(Position start, size_t max, Position tail) {
+  LOGACT_TRY(CheckReadRange(start, tail, tail));
+  if (max >= 1 && max <= limits::kPollEntriesMax) return Status::Ok();
+  return InvalidArgumentError("poll max " + std::to_string(max) + " is not within [1, " +
+                              std::to_string(limits::kPollEntriesMax) + "]");
+}
 
 Result<Page> PollBlocking(const AgentBus& bus, Clock& clock, Position start, TypeFilter filter,
                           size_t max, int64_t timeout_ms) {

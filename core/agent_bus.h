@@ -58,6 +58,12 @@ class AgentBus {
   virtual Result<Page> Poll(Position start, TypeFilter filter, size_t max) const = 0;
 };
 
+// The argument checks of AgentBus::Read and AgentBus::Poll, shared by every
+// backend so that they reject the same calls with the same words.
+// Errors: kInvalidArgument naming the range or `max`.
+Status CheckReadRange(Position start, Position end, Position tail);
+Status CheckPollArguments(Position start, size_t max, Position tail);
+
 class Clock;
 // Polls until at least one entry matches or `timeout_ms` of `clock` time has
 // passed, sleeping on the clock in between (virtual time in simulation, so a

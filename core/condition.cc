@@ -376,4 +376,31 @@ bool EvaluateCondition(const Condition& condition, const Action& action,
   return false;
 }
 
+Status ForEachNamingLeaf(const Condition& condition, const Json& json, const std::string& path,
+                         const ConditionLeafCheck& check) {
+  switch (condition.kind) {
+    case Condition::Kind::kTool:
+    case Condition::Kind::kArg:
+      return check(condition, json, path);
+    case Condition::Kind::kTextContains:
+    case Condition::Kind::kTextMatches:
+      return Status::Ok();
+    case Condition::Kind::kNot:
+      LOGACT_ASSERT_EQ(condition.children.size(), 1u);
+      return ForEachNamingLeaf(condition.children[0], json["not"], path + ".not", check);
+    case Condition::Kind::kAll:
+    case Condition::Kind::kAny: {
+      const std::string form = condition.kind == Condition::Kind::kAll ? "all" : "any";
+      const Json& items = json[form];
+      LOGACT_ASSERT_EQ(items.size(), condition.children.size());
+      for (size_t i = 0; i < condition.children.size(); ++i) {
+        LOGACT_TRY(ForEachNamingLeaf(condition.children[i], items[i],
+                                     path + "." + form + "[" + std::to_string(i) + "]", check));
+      }
+      return Status::Ok();
+    }
+  }
+  return InternalError(path + ": unhandled condition kind");
+}
+
 }  // namespace logact

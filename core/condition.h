@@ -14,6 +14,7 @@
 //    JSON with sorted keys (Action::ToText()).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,17 +26,30 @@
 
 namespace logact {
 
-enum class ArgOp : uint8_t { kEq, kNe, kLt, kLe, kGt, kGe, kIn, kPrefix, kSuffix, kContains, kMatches, kExists };
+enum class ArgOp : uint8_t {
+  kEq,
+  kNe,
+  kLt,
+  kLe,
+  kGt,
+  kGe,
+  kIn,
+  kPrefix,
+  kSuffix,
+  kContains,
+  kMatches,
+  kExists
+};
 std::string_view ArgOpName(ArgOp op);
 
 struct Condition {
   enum class Kind : uint8_t { kTool, kArg, kTextContains, kTextMatches, kAll, kAny, kNot };
   Kind kind = Kind::kAll;
-  std::vector<std::string> tools;  // kTool: one name, or the `in` list
-  std::string arg;                 // kArg: dotted argument name
-  ArgOp op = ArgOp::kEq;           // kArg
-  Json value;                      // kArg: the operand (a list for kIn, bool for kExists)
-  std::string text;                // kTextContains: the needle; kTextMatches/kMatches: pattern
+  std::vector<std::string> tools;      // kTool: one name, or the `in` list
+  std::string arg;                     // kArg: dotted argument name
+  ArgOp op = ArgOp::kEq;               // kArg
+  Json value;                          // kArg: the operand (a list for kIn, bool for kExists)
+  std::string text;                    // kTextContains: the needle; kTextMatches/kMatches: pattern
   std::shared_ptr<const Regex> regex;  // kTextMatches, and kArg with kMatches
   std::vector<Condition> children;     // kAll, kAny; kNot has exactly one
 };
@@ -48,6 +62,15 @@ Result<Condition> ParseCondition(const Json& json, const std::string& path);
 
 // Looks up a dotted argument name in an args object; nullptr if absent.
 const Json* LookupArg(const Json& args, const std::string& dotted_name);
+
+// Calls `check` on every tool and arg condition inside `condition` (parsed
+// from `json` at `path` by ParseCondition), with that leaf's JSON and the path
+// ParseCondition's messages use for it ("p.all[1].not"). Text conditions are
+// not leaves here: they name no tool or argument. Stops at the first error.
+using ConditionLeafCheck =
+    std::function<Status(const Condition& leaf, const Json& json, const std::string& path)>;
+Status ForEachNamingLeaf(const Condition& condition, const Json& json, const std::string& path,
+                         const ConditionLeafCheck& check);
 
 // Evaluates `condition` on `action`; `action_text` must be action.ToText()
 // (passed in so that a voter computes it once per intent).

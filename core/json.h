@@ -6,7 +6,10 @@
 // switch this alias to ordered_json or an unordered map.
 #pragma once
 
+#include <cstddef>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
 
 namespace logact {
 using Json = nlohmann::json;
@@ -15,5 +18,21 @@ using Json = nlohmann::json;
 // This is also the "intent text" of SPEC §6 when applied to an action.
 inline std::string CompactJson(const Json& value) {
   return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+// 1-based line and column of byte `offset` in `text`, for parse-error
+// messages that name where a JSON document went wrong.
+inline std::pair<size_t, size_t> LineAndColumn(const std::string& text, size_t offset) {
+  size_t line = 1;
+  size_t column = 1;
+  for (size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return {line, column};
 }
 }  // namespace logact

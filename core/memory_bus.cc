@@ -8,15 +8,6 @@
 #include "core/limits.h"
 
 namespace logact {
-namespace {
-
-Status RangeError(Position start, Position end, Position tail) {
-  return InvalidArgumentError("read range [" + std::to_string(start) + ", " + std::to_string(end) +
-                              ") is not within [0, tail " + std::to_string(tail) + "]");
-}
-
-}  // namespace
-
 MemoryBus::MemoryBus(Clock* clock) : clock_(clock) { LOGACT_ASSERT(clock_ != nullptr); }
 
 void MemoryBus::Reserve(size_t entries) {
@@ -39,7 +30,7 @@ Result<Position> MemoryBus::Append(Entry entry) {
 }
 
 Result<std::vector<Entry>> MemoryBus::Read(Position start, Position end, TypeFilter filter) const {
-  if (start < 0 || start > end || end > Tail()) return RangeError(start, end, Tail());
+  LOGACT_TRY(CheckReadRange(start, end, Tail()));
   std::vector<Entry> out;
   if (filter.empty()) return out;
   for (Position pos = start; pos < end; ++pos) {
@@ -50,11 +41,7 @@ Result<std::vector<Entry>> MemoryBus::Read(Position start, Position end, TypeFil
 
 Result<Page> MemoryBus::Poll(Position start, TypeFilter filter, size_t max) const {
   const Position tail = Tail();
-  if (start < 0 || start > tail) return RangeError(start, tail, tail);
-  if (max < 1 || max > limits::kPollEntriesMax) {
-    return InvalidArgumentError("poll max " + std::to_string(max) + " is not within [1, " +
-                                std::to_string(limits::kPollEntriesMax) + "]");
-  }
+  LOGACT_TRY(CheckPollArguments(start, max, tail));
   Page page;
   page.next = tail;
   if (filter.empty()) return page;

@@ -105,45 +105,23 @@ bool AnyToolHasArg(const ToolSchemas& schemas, const std::string& arg) {
   return false;
 }
 
-// Checks that `condition`, parsed from `json` at `path`, names only known
-// tools and arguments. The JSON is walked alongside so that messages carry
-// the same paths as ParseCondition's.
-Status CheckNames(const Condition& condition, const Json& json, const ToolSchemas& schemas,
-                  const std::string& path) {
-  switch (condition.kind) {
-    case Condition::Kind::kTool: {
-      const bool single = json["tool"].is_string();
-      for (size_t i = 0; i < condition.tools.size(); ++i) {
-        if (schemas.contains(condition.tools[i])) continue;
-        const std::string where =
-            single ? path + ".tool" : path + ".tool.in[" + std::to_string(i) + "]";
-        return InvalidArgumentError(where + ": unknown tool '" + condition.tools[i] +
-                                    "' (not in tools)");
-      }
-      return Status::Ok();
-    }
-    case Condition::Kind::kArg:
-      if (AnyToolHasArg(schemas, condition.arg)) return Status::Ok();
-      return InvalidArgumentError(path + ".arg: unknown argument '" + condition.arg +
-                                  "' (no tool in tools has it)");
-    case Condition::Kind::kTextContains:
-    case Condition::Kind::kTextMatches:
-      return Status::Ok();
-    case Condition::Kind::kNot:
-      return CheckNames(condition.children[0], json["not"], schemas, path + ".not");
-    case Condition::Kind::kAll:
-    case Condition::Kind::kAny: {
-      const std::string form = condition.kind == Condition::Kind::kAll ? "all" : "any";
-      const Json& items = json[form];
-      LOGACT_ASSERT_EQ(items.size(), condition.children.size());
-      for (size_t i = 0; i < condition.children.size(); ++i) {
-        LOGACT_TRY(CheckNames(condition.children[i], items[i], schemas,
-                              path + "." + form + "[" + std::to_string(i) + "]"));
-      }
-      return Status::Ok();
-    }
+// Checks that one tool or arg condition, parsed from `json` at `path`, names
+// only known tools and arguments, with the same paths as ParseCondition's messages.
+Status CheckNamesOfLeaf(const Condition& leaf, const Json& json, const ToolSchemas& schemas,
+                        const std::string& path) {
+  if (leaf.kind == Condition::Kind::kArg) {
+    if (AnyToolHasArg(schemas, leaf.arg)) return Status::Ok();
+    return InvalidArgumentError(path + ".arg: unknown argument '" + leaf.arg +
+                                "' (no tool in tools has it)");
   }
-  return InternalError(path + ": unhandled condition kind");
+  const bool single = json["tool"].is_string();
+  for (size_t i = 0; i < leaf.tools.size(); ++i) {
+    if (schemas.contains(leaf.tools[i])) continue;
+    const std::string where =
+        single ? path + ".tool" : path + ".tool.in[" + std::to_string(i) + "]";
+    return InvalidArgumentError(where + ": unknown tool '" + leaf.tools[i] + "' (not in tools)");
+  }
+  return Status::Ok();
 }
 
 Result<std::vector<Condition>> ParseConditionList(const Json& json, const std::string& key,
@@ -155,7 +133,11 @@ Result<std::vector<Condition>> ParseConditionList(const Json& json, const std::s
   for (size_t i = 0; i < it->size(); ++i) {
     const std::string path = key + "[" + std::to_string(i) + "]";
     LOGACT_ASSIGN_OR_RETURN(Condition condition, ParseCondition((*it)[i], path));
-    LOGACT_TRY(CheckNames(condition, (*it)[i], schemas, path));
+    LOGACT_TRY(ForEachNamingLeaf(
+        condition, (*it)[i], path,
+        [&schemas](const Condition& leaf, const Json& leaf_json, const std::string& leaf_path) {
+          return CheckNamesOfLeaf(leaf, leaf_json, schemas, leaf_path);
+        }));
     conditions.push_back(std::move(condition));
   }
   return conditions;

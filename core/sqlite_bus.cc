@@ -81,11 +81,6 @@ StatusCode CodeForSqlite(int extended_code) {
   }
 }
 
-Status RangeError(Position start, Position end, Position tail) {
-  return InvalidArgumentError("read range [" + std::to_string(start) + ", " + std::to_string(end) +
-                              ") is not within [0, tail " + std::to_string(tail) + "]");
-}
-
 std::string ColumnText(sqlite3_stmt* statement, int column) {
   const unsigned char* text = sqlite3_column_text(statement, column);
   if (text == nullptr) return std::string();
@@ -378,17 +373,13 @@ Result<std::vector<Entry>> SqliteBus::Select(Position start, Position end, TypeF
 }
 
 Result<std::vector<Entry>> SqliteBus::Read(Position start, Position end, TypeFilter filter) const {
-  if (start < 0 || start > end || end > tail_) return RangeError(start, end, tail_);
+  LOGACT_TRY(CheckReadRange(start, end, tail_));
   if (filter.empty()) return std::vector<Entry>();
   return Select(start, end, filter, /*limit=*/-1);
 }
 
 Result<Page> SqliteBus::Poll(Position start, TypeFilter filter, size_t max) const {
-  if (start < 0 || start > tail_) return RangeError(start, tail_, tail_);
-  if (max < 1 || max > limits::kPollEntriesMax) {
-    return InvalidArgumentError("poll max " + std::to_string(max) + " is not within [1, " +
-                                std::to_string(limits::kPollEntriesMax) + "]");
-  }
+  LOGACT_TRY(CheckPollArguments(start, max, tail_));
   Page page;
   page.next = tail_;
   if (filter.empty()) return page;

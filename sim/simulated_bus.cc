@@ -12,11 +12,6 @@
 namespace logact::sim {
 namespace {
 
-Status RangeError(Position start, Position end, Position tail) {
-  return InvalidArgumentError("read range [" + std::to_string(start) + ", " + std::to_string(end) +
-                              ") is not within [0, tail " + std::to_string(tail) + "]");
-}
-
 Status CheckRatio(const Ratio& ratio, std::string_view field) {
   if (ratio.denominator == 0 || ratio.numerator > ratio.denominator) {
     return InvalidArgumentError("storage fault rate '" + std::string(field) +
@@ -178,7 +173,7 @@ Result<Position> SimulatedBus::Append(Entry entry) {
 
 Result<std::vector<Entry>> SimulatedBus::Read(Position start, Position end,
                                               TypeFilter filter) const {
-  if (start < 0 || start > end || end > Tail()) return RangeError(start, end, Tail());
+  LOGACT_TRY(CheckReadRange(start, end, Tail()));
   std::vector<Entry> out;
   if (filter.empty()) return out;
   for (Position pos = start; pos < end; ++pos) {
@@ -189,11 +184,7 @@ Result<std::vector<Entry>> SimulatedBus::Read(Position start, Position end,
 
 Result<Page> SimulatedBus::Poll(Position start, TypeFilter filter, size_t max) const {
   const Position tail = Tail();
-  if (start < 0 || start > tail) return RangeError(start, tail, tail);
-  if (max < 1 || max > limits::kPollEntriesMax) {
-    return InvalidArgumentError("poll max " + std::to_string(max) + " is not within [1, " +
-                                std::to_string(limits::kPollEntriesMax) + "]");
-  }
+  LOGACT_TRY(CheckPollArguments(start, max, tail));
   Page page;
   page.next = tail;
   if (filter.empty()) return page;

@@ -16,20 +16,6 @@
 namespace logact::traces {
 namespace {
 
-std::pair<int64_t, int64_t> LineAndColumn(const std::string& text, size_t offset) {
-  int64_t line = 1;
-  int64_t column = 1;
-  for (size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return {line, column};
-}
-
 // Parses `text`, refusing nesting deeper than the trace reader accepts: later
 // stages (dump, comparison) recurse over the value.
 Result<Json> ParseBounded(const std::string& text, const std::string& file) {

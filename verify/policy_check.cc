@@ -101,40 +101,21 @@ Status CheckArg(const Condition& condition, const ToolSchemas& schemas, const st
 
 Status CheckConditionAgainstSchemas(const Condition& condition, const Json& json,
                                     const ToolSchemas& schemas, const std::string& path) {
-  switch (condition.kind) {
-    case Condition::Kind::kTool: {
-      const bool single = json.is_object() && json.contains("tool") && json["tool"].is_string();
-      for (size_t i = 0; i < condition.tools.size(); ++i) {
-        if (schemas.contains(condition.tools[i])) continue;
-        const std::string where =
-            single ? path + ".tool" : path + ".tool.in[" + std::to_string(i) + "]";
-        return InvalidArgumentError(where + ": unknown tool '" + condition.tools[i] +
-                                    "' (expected a tool of the spec's tools)");
-      }
-      return Status::Ok();
-    }
-    case Condition::Kind::kArg:
-      return CheckArg(condition, schemas, path);
-    case Condition::Kind::kTextContains:
-    case Condition::Kind::kTextMatches:
-      return Status::Ok();
-    case Condition::Kind::kNot:
-      LOGACT_ASSERT_EQ(condition.children.size(), 1u);
-      return CheckConditionAgainstSchemas(condition.children[0], json["not"], schemas,
-                                          path + ".not");
-    case Condition::Kind::kAll:
-    case Condition::Kind::kAny: {
-      const std::string form = condition.kind == Condition::Kind::kAll ? "all" : "any";
-      const Json& items = json[form];
-      LOGACT_ASSERT_EQ(items.size(), condition.children.size());
-      for (size_t i = 0; i < condition.children.size(); ++i) {
-        LOGACT_TRY(CheckConditionAgainstSchemas(condition.children[i], items[i], schemas,
-                                                path + "." + form + "[" + std::to_string(i) + "]"));
-      }
-      return Status::Ok();
-    }
-  }
-  return InternalError(path + ": unhandled condition kind");
+  return ForEachNamingLeaf(
+      condition, json, path,
+      [&schemas](const Condition& leaf, const Json& leaf_json, const std::string& leaf_path) {
+        if (leaf.kind == Condition::Kind::kArg) return CheckArg(leaf, schemas, leaf_path);
+        const bool single =
+            leaf_json.is_object() && leaf_json.contains("tool") && leaf_json["tool"].is_string();
+        for (size_t i = 0; i < leaf.tools.size(); ++i) {
+          if (schemas.contains(leaf.tools[i])) continue;
+          const std::string where =
+              single ? leaf_path + ".tool" : leaf_path + ".tool.in[" + std::to_string(i) + "]";
+          return InvalidArgumentError(where + ": unknown tool '" + leaf.tools[i] +
+                                      "' (expected a tool of the spec's tools)");
+        }
+        return Status::Ok();
+      });
 }
 
 Status CheckVoterSetAgainstSchemas(const VoterSet& set, const ToolSchemas& schemas) {
