@@ -92,8 +92,16 @@ BOOST_AUTO_TEST_CASE(BenignScenariosFinishTheirTasks) {
         BOOST_TEST(report.within_liveness_bound);
         BOOST_TEST(report.outputs == report.tasks_expected);
         BOOST_TEST(report.tasks_expected >= 1);
-        BOOST_TEST(report.commits >= PlanActions(scenario));
-        BOOST_TEST(report.effects >= PlanActions(scenario));
+        if (scenario.policy_changes.empty()) {
+          BOOST_TEST(report.commits >= PlanActions(scenario));
+          BOOST_TEST(report.effects >= PlanActions(scenario));
+        } else {
+          // Hot swap: a tightened policy aborts some plan actions by design
+          // (tests/properties/hot_swap_test.cc judges each decision); every
+          // action is still decided.
+          BOOST_TEST(report.commits + report.aborts >= PlanActions(scenario));
+          BOOST_TEST(report.effects == report.commits);
+        }
         BOOST_TEST(report.forbidden_effects == 0);
         BOOST_TEST(report.step_errors == 0, report.first_step_error);
         BOOST_TEST(run.trace.find("\"type\":\"output\"") != std::string::npos);
