@@ -21,6 +21,8 @@
 #include <iomanip>
 #include <iostream>
 #include <limits>
+#include <set>
+#include <utility>
 
 #include "cli/sim_runner.h"
 #include "cli/swarm_schema.h"
@@ -92,6 +94,65 @@ std::string Repro(const sim::SimOptions& options, const std::string& faults) {
   return command;
 }
 
+// The window of trace lines a violation speaks of: from just after the last
+// entry record before its first involved record (so the faults injected right
+// before that record count) to its last involved record. A violation without
+// records (LIVE-DECIDE: the run stalled) takes the window after the trace's
+// second-to-last entry: the stall follows whatever happened around the last one.
+std::pair<int64_t, int64_t> ViolationWindow(const std::vector<int64_t>& entry_lines,
+                                            const std::vector<int64_t>& involved,
+                                            int64_t last_line) {
+  if (involved.empty()) {
+    const size_t n = entry_lines.size();
+    return {n >= 2 ? entry_lines[n - 2] + 1 : 1, last_line};
+  }
+  int64_t from = 1;
+  for (int64_t line : entry_lines) {
+    if (line >= involved.front()) break;
+    from = line + 1;
+  }
+  return {from, involved.back()};
+}
+
+}  // namespace
+
+std::vector<std::string> ImplicatedFaultKinds(const std::string& trace_text,
+                                              const std::vector<int64_t>& involved_lines,
+                                              const std::string& component) {
+  const bool is_role = component == "driver" || component == "voter" ||
+                       component == "decider" || component == "executor";
+  std::vector<int64_t> entry_lines;
+  std::vector<std::pair<int64_t, std::string>> faults;  // (line, kind)
+  int64_t line = 0;
+  size_t at = 0;
+  while (at < trace_text.size()) {
+    size_t end = trace_text.find('\n', at);
+    if (end == std::string::npos) end = trace_text.size();
+    ++line;
+    const Json record = Json::parse(trace_text.begin() + static_cast<std::ptrdiff_t>(at),
+                                    trace_text.begin() + static_cast<std::ptrdiff_t>(end),
+                                    nullptr, /*allow_exceptions=*/false);
+    at = end + 1;
+    if (!record.is_object() || !record.contains("kind") || !record["kind"].is_string()) continue;
+    const std::string& kind = record["kind"].get_ref<const std::string&>();
+    if (kind == "entry") entry_lines.push_back(line);
+    if (kind != "fault" || !record.contains("fault") || !record["fault"].is_string()) continue;
+    const std::string target = record.value("target", std::string());
+    const std::string target_role = target.substr(0, target.find('/'));
+    if (!is_role || target_role == component || target == "storage") {
+      faults.emplace_back(line, record["fault"].get<std::string>());
+    }
+  }
+  const auto [from, to] = ViolationWindow(entry_lines, involved_lines, line);
+  std::set<std::string> kinds;
+  for (const auto& [fault_line, kind] : faults) {
+    if (fault_line >= from && fault_line <= to) kinds.insert(kind);
+  }
+  return {kinds.begin(), kinds.end()};
+}
+
+namespace {
+
 void FillFromOutcome(const SimOutcome& outcome, SwarmRow* row) {
   for (const auto& [kind, count] : outcome.run.faults_injected) {
     if (count > 0) row->fault_kinds.push_back(kind);
@@ -118,7 +179,6 @@ void FillFromOutcome(const SimOutcome& outcome, SwarmRow* row) {
     row->message = outcome.check.violations.front().message;
   }
   row->component = ImplicatedComponent(invariant, row->message);
-  row->signature = SwarmSignature(invariant, row->component, row->fault_kinds);
 }
 
 }  // namespace
@@ -198,6 +258,20 @@ SwarmRow RunSwarmSeed(const std::string& scenario, uint64_t seed, const std::str
       applied.ok() ? RunCheckedSimulation(options, "") : Result<SimOutcome>(applied);
   if (outcome.has_value()) {
     FillFromOutcome(*outcome, &row);
+    if (!row.passed()) {
+      // Rerun (deterministic) to keep the trace, so the signature names only
+      // the fault kinds around the violation, not every kind the run injected.
+      std::string trace_text;
+      Result<SimOutcome> again = RunCheckedSimulation(options, "", &trace_text);
+      std::vector<int64_t> involved;
+      std::string invariant(properties::kLiveDecide);
+      if (again.has_value() && !again->check.violations.empty()) {
+        involved = again->check.violations.front().lines;
+        invariant = again->check.violations.front().invariant;
+      }
+      row.signature = SwarmSignature(invariant, row.component,
+                                     ImplicatedFaultKinds(trace_text, involved, row.component));
+    }
   } else {
     row.outcome = swarm_schema::kOutcomeError;
     row.component = "sim";
@@ -209,6 +283,28 @@ SwarmRow RunSwarmSeed(const std::string& scenario, uint64_t seed, const std::str
                          .count();
   return row;
 }
+
+namespace {
+
+// The bracketed kinds of a signature ("INV component [a,b]" -> {a, b}).
+std::vector<std::string> SignatureFaultKinds(const std::string& signature) {
+  const size_t open = signature.rfind('[');
+  const size_t close = signature.rfind(']');
+  std::vector<std::string> kinds;
+  if (open == std::string::npos || close == std::string::npos || close < open) return kinds;
+  std::string kind;
+  for (size_t i = open + 1; i <= close; ++i) {
+    if (i == close || signature[i] == ',') {
+      if (!kind.empty()) kinds.push_back(kind);
+      kind.clear();
+    } else {
+      kind += signature[i];
+    }
+  }
+  return kinds;
+}
+
+}  // namespace
 
 void SwarmSummary::Add(const SwarmRow& row) {
   ++seeds_;
@@ -225,7 +321,7 @@ void SwarmSummary::Add(const SwarmRow& row) {
   if (inserted) {
     group.invariant = row.violations.empty() ? row.outcome : row.violations.front();
     group.component = row.component;
-    group.fault_kinds = row.fault_kinds;
+    group.fault_kinds = SignatureFaultKinds(row.signature);
     group.first_seed = row.seed;
     group.first_scenario = row.scenario;
     group.repro = row.repro;

@@ -52,6 +52,17 @@ SwarmRow RunSwarmSeed(const std::string& scenario, uint64_t seed, const std::str
 // "<first violated invariant> <component> [<fault kinds>]". Pure.
 std::string SwarmSignature(const std::string& invariant, const std::string& component,
                            const std::vector<std::string>& fault_kinds);
+// The fault kinds a failure's signature names: those injected in the
+// violation's window of the trace (`involved_lines`, the violation's record
+// lines; empty for LIVE-DECIDE) that hit the implicated component (a role:
+// driver, voter, decider, executor) or the storage; for any other component
+// every fault in the window. Under heavy faults a run injects a dozen kinds;
+// naming them all made every failing seed its own group. It is a heuristic:
+// `logact shrink` gives the minimal fault set. Lines that are not JSON are
+// skipped (the trace comes from our own writer). Sorted, unique.
+std::vector<std::string> ImplicatedFaultKinds(const std::string& trace_text,
+                                              const std::vector<int64_t>& involved_lines,
+                                              const std::string& component);
 // The role a violation implicates: the first principal's role named in the
 // message, else the one the invariant's family belongs to. Pure.
 std::string ImplicatedComponent(const std::string& invariant, const std::string& message);
