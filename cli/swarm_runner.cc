@@ -119,8 +119,8 @@ std::pair<int64_t, int64_t> ViolationWindow(const std::vector<int64_t>& entry_li
 std::vector<std::string> ImplicatedFaultKinds(const std::string& trace_text,
                                               const std::vector<int64_t>& involved_lines,
                                               const std::string& component) {
-  const bool is_role = component == "driver" || component == "voter" ||
-                       component == "decider" || component == "executor";
+  const bool is_role = component == "driver" || component == "voter" || component == "decider" ||
+                       component == "executor";
   std::vector<int64_t> entry_lines;
   std::vector<std::pair<int64_t, std::string>> faults;  // (line, kind)
   int64_t line = 0;
@@ -130,8 +130,8 @@ std::vector<std::string> ImplicatedFaultKinds(const std::string& trace_text,
     if (end == std::string::npos) end = trace_text.size();
     ++line;
     const Json record = Json::parse(trace_text.begin() + static_cast<std::ptrdiff_t>(at),
-                                    trace_text.begin() + static_cast<std::ptrdiff_t>(end),
-                                    nullptr, /*allow_exceptions=*/false);
+                                    trace_text.begin() + static_cast<std::ptrdiff_t>(end), nullptr,
+                                    /*allow_exceptions=*/false);
     at = end + 1;
     if (!record.is_object() || !record.contains("kind") || !record["kind"].is_string()) continue;
     const std::string& kind = record["kind"].get_ref<const std::string&>();

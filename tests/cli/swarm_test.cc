@@ -252,17 +252,28 @@ BOOST_AUTO_TEST_CASE(SummaryGroupsFailuresBySignature) {
 // implicated component or the storage, not every kind the run injected.
 BOOST_AUTO_TEST_CASE(SignatureNamesTheFaultsAroundTheViolation) {
   const std::string trace =
-      R"({"kind":"header","version":1})" "\n"                                           // 1
-      R"({"kind":"fault","ts":1,"fault":"crash_decider","target":"decider/d0"})" "\n"   // 2
-      R"({"kind":"entry","pos":0,"ts":2,"type":"intent"})" "\n"                         // 3
-      R"({"kind":"fault","ts":3,"fault":"crash_voter","target":"voter/v"})" "\n"        // 4
-      R"({"kind":"fault","ts":3,"fault":"tool_slow","target":"executor/x0"})" "\n"     // 5
-      R"({"kind":"fault","ts":4,"fault":"lost_unacked","target":"storage"})" "\n"       // 6
-      R"({"kind":"entry","pos":1,"ts":5,"type":"result"})" "\n"                         // 7
-      R"({"kind":"fault","ts":6,"fault":"crash_executor","target":"executor/x0"})" "\n" // 8
-      R"({"kind":"entry","pos":2,"ts":7,"type":"result"})" "\n"                         // 9
-      R"({"kind":"fault","ts":8,"fault":"torn_write","target":"storage"})" "\n"         // 10
-      R"({"kind":"entry","pos":3,"ts":9,"type":"commit"})" "\n";                        // 11
+      R"({"kind":"header","version":1})"
+      "\n"  // 1
+      R"({"kind":"fault","ts":1,"fault":"crash_decider","target":"decider/d0"})"
+      "\n"  // 2
+      R"({"kind":"entry","pos":0,"ts":2,"type":"intent"})"
+      "\n"  // 3
+      R"({"kind":"fault","ts":3,"fault":"crash_voter","target":"voter/v"})"
+      "\n"  // 4
+      R"({"kind":"fault","ts":3,"fault":"tool_slow","target":"executor/x0"})"
+      "\n"  // 5
+      R"({"kind":"fault","ts":4,"fault":"lost_unacked","target":"storage"})"
+      "\n"  // 6
+      R"({"kind":"entry","pos":1,"ts":5,"type":"result"})"
+      "\n"  // 7
+      R"({"kind":"fault","ts":6,"fault":"crash_executor","target":"executor/x0"})"
+      "\n"  // 8
+      R"({"kind":"entry","pos":2,"ts":7,"type":"result"})"
+      "\n"  // 9
+      R"({"kind":"fault","ts":8,"fault":"torn_write","target":"storage"})"
+      "\n"  // 10
+      R"({"kind":"entry","pos":3,"ts":9,"type":"commit"})"
+      "\n";  // 11
   // The window runs from after line 3 (the entry before line 7) to line 9.
   BOOST_TEST(ImplicatedFaultKinds(trace, {7, 9}, "executor") ==
                  (std::vector<std::string>{"crash_executor", "lost_unacked", "tool_slow"}),
@@ -270,9 +281,9 @@ BOOST_AUTO_TEST_CASE(SignatureNamesTheFaultsAroundTheViolation) {
   // A component that is not a role keeps every kind in the window.
   BOOST_TEST(ImplicatedFaultKinds(trace, {7, 9}, "bus").size() == 4u);
   // No involved lines (a stalled run): the window after the second-to-last entry.
-  BOOST_TEST(ImplicatedFaultKinds(trace, {}, "liveness") ==
-                 (std::vector<std::string>{"torn_write"}),
-             boost::test_tools::per_element());
+  BOOST_TEST(
+      ImplicatedFaultKinds(trace, {}, "liveness") == (std::vector<std::string>{"torn_write"}),
+      boost::test_tools::per_element());
   // A line that is not JSON is skipped, never fatal.
   BOOST_TEST(ImplicatedFaultKinds("not json\n" + trace, {8, 10}, "executor").size() == 3u);
 }
