@@ -9,6 +9,7 @@
 #include "core/decider_policy.h"
 #include "core/fencing.h"
 #include "core/policy_state.h"
+#include "models/environment_model.h"
 #include "properties/invariant_ids.h"
 #include "traces/trace_writer.h"
 
@@ -199,6 +200,49 @@ class Builder {
   int executors_ = 0;
 };
 
+// The environment of GeneratedTraceCheckOptions: it counts the calls of each
+// generated tool, so that its digest depends on every effect in order-free
+// but count-exact terms (enough for a forged digest to be caught).
+class CounterEnvironment : public models::EnvironmentModel {
+ public:
+  CounterEnvironment() {
+    for (const std::string& tool : kTools) {
+      for (const char* arg : {"n", "amount", "stale", "mutant", "fenced", "forbidden", "mutated"}) {
+        const bool integer = std::string_view(arg) == "n" || std::string_view(arg) == "amount";
+        schemas_[tool].args[arg] = ArgSchema{integer ? ArgType::kInteger : ArgType::kBoolean, true};
+      }
+      calls_[tool] = 0;
+    }
+  }
+  const ToolSchemas& schemas() const override { return schemas_; }
+  std::unique_ptr<EnvironmentModel> Clone() const override {
+    return std::make_unique<CounterEnvironment>(*this);
+  }
+  Json StateJson() const override { return Json(calls_); }
+  Result<ToolOutcome> Execute(const ToolCall& call) override {
+    ToolOutcome outcome;
+    auto found = calls_.find(call.action->tool);
+    outcome.ok = found != calls_.end();
+    if (outcome.ok) ++found->second;
+    return outcome;
+  }
+
+ private:
+  ToolSchemas schemas_;
+  std::map<std::string, int64_t> calls_;
+};
+
+const SafetySpec& GeneratedTraceSpec() {
+  static const SafetySpec spec = [] {
+    Json tools = models::ToolSchemasToJson(CounterEnvironment().schemas());
+    Result<SafetySpec> parsed = ParseSafetySpec(
+        Json{{"tools", tools}, {"forbidden", Json::array({{{"arg", "forbidden"}, {"eq", true}}})}});
+    LOGACT_ASSERT(parsed.has_value());
+    return *parsed;
+  }();
+  return spec;
+}
+
 }  // namespace
 
 namespace {
@@ -358,6 +402,27 @@ bool Mutator::Apply(std::string_view id) {
   } else if (id == kDrvSerial) {
     LiveIntent();
     LiveIntent();
+  } else if (id == kSafeSpec) {
+    // A fully justified task (under a new on_by_default policy) whose action is forbidden.
+    Append(MakePolicy("admin/root", PolicyPayload{scan_.version + 1, scan_.version,
+                                                  Json{{"kind", "on_by_default"}}, nullptr}));
+    const Action action{kTools[static_cast<size_t>(choose_(0, 2))], {{"forbidden", true}}};
+    const Position intent =
+        Append(MakeIntent("driver/" + scan_.driver, action, scan_.driver, scan_.epoch));
+    Append(MakeDecision(EntryType::kCommit, "decider/d0", DecisionPayload{intent, "r", false}));
+    trace_->records.push_back(
+        traces::EffectRecord{++scan_.now, intent, "executor/x0", action, Json()});
+    Append(MakeResult("executor/x0", {intent, true, "out", false}));
+  } else if (id == kEnvConsistent) {
+    // The environment's final state record with a digest one hex digit off the true one.
+    CounterEnvironment env;
+    for (const size_t e : scan_.effects) {
+      const auto& effect = std::get<traces::EffectRecord>(trace_->records[e]);
+      (void)env.Execute(ToolCall{&effect.action, effect.intent, ""});
+    }
+    std::string digest = env.StateDigest();
+    digest[0] = digest[0] == '0' ? '1' : '0';
+    trace_->records.push_back(traces::StateRecord{++scan_.now, "env", scan_.tail, digest, Json()});
   } else {
     return false;
   }
@@ -371,6 +436,18 @@ const std::vector<std::string_view>& MutableInvariants() {
       kLogDense,     kLogAcl,  kRefIntent,   kDecUnique, kDecJustified, kDecPolicy, kExeVisible,
       kExeCommitted, kExeOnce, kExeFaithful, kResMatch,  kDrvFence,     kDrvSerial};
   return ids;
+}
+
+const std::vector<std::string_view>& ScenarioMutableInvariants() {
+  static const std::vector<std::string_view> ids = {kEnvConsistent, kSafeSpec};
+  return ids;
+}
+
+CheckOptions GeneratedTraceCheckOptions() {
+  CheckOptions options;
+  options.spec = &GeneratedTraceSpec();
+  options.make_environment = [] { return std::make_unique<CounterEnvironment>(); };
+  return options;
 }
 
 bool Mutate(const Chooser& choose, std::string_view invariant, GeneratedTrace* trace) {

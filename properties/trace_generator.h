@@ -32,6 +32,7 @@
 #include <string_view>
 #include <vector>
 
+#include "properties/checker.h"
 #include "traces/trace_record.h"
 
 namespace logact::properties {
@@ -56,6 +57,19 @@ const std::vector<std::string_view>& MutableInvariants();
 // false (and leaves the trace unchanged) if this trace offers no way to do
 // it (e.g. EXE-ONCE needs an effect).
 bool Mutate(const Chooser& choose, std::string_view invariant, GeneratedTrace* trace);
+
+// The invariants whose mutations need the check options below (a safety spec
+// and an environment model): SAFE-SPEC and ENV-CONSISTENT. Mutate() accepts
+// them too; MutableInvariants() leaves them out because its users check
+// without options.
+const std::vector<std::string_view>& ScenarioMutableInvariants();
+
+// Check options that make SAFE-SPEC and ENV-CONSISTENT judgeable on generated
+// traces: a safety spec over the generated tools (pay, read, write) that
+// forbids every action with the argument "forbidden": true (no valid trace
+// has one), and a counter environment (calls per tool). Valid traces pass
+// under them; the spec lives for the whole program.
+CheckOptions GeneratedTraceCheckOptions();
 
 // A deterministic chooser from a seed (SplitMix64), for benchmarks.
 Chooser SeededChooser(uint64_t seed);
