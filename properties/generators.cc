@@ -384,13 +384,16 @@ std::string FaultPlanText(const sim::FaultPlan& plan) {
 sim::FaultPlan BuildFaultPlan(const Chooser& choose, const std::vector<sim::FaultKind>& kinds) {
   sim::FaultPlan plan;
   for (const sim::FaultKind kind : kinds) {
-    if (choose(0, 2) != 0) continue;  // each kind kept a third of the time
+    // Each kind is kept a third of the time. The chooser shrinks towards low
+    // answers, so low means "dropped" and "rarest": a shrunk plan has few faults.
+    if (choose(0, 2) != 2) continue;
     // Per-step kinds get an opportunity every few ms of virtual time, the
     // others once per call or append: the ranges give both a few faults per run.
     const bool per_step = kind <= sim::FaultKind::kDuplicateDecider ||
                           kind == sim::FaultKind::kPolicyChange ||
                           kind == sim::FaultKind::kClockJump;
-    const uint64_t denominator = static_cast<uint64_t>(per_step ? choose(10, 400) : choose(2, 200));
+    const uint64_t denominator =
+        static_cast<uint64_t>(per_step ? 400 - choose(0, 390) : 200 - choose(0, 198));
     plan.set_rate(kind, Ratio{1, denominator});
   }
   plan.safety_phase_ms = choose(10, 120) * 1000;

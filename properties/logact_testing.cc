@@ -184,13 +184,17 @@ std::string CheckTraceOfRun(const EnvironmentFactory& make_environment,
   properties::InvariantChecker checker(options);
   Position pos = 0;
   int64_t ts = 0;
+  auto append = [&](Entry entry) {
+    entry.pos = pos++;
+    entry.ts = ++ts;
+    checker.OnRecord(entry);
+  };
   for (const properties::GeneratedAction& call : calls) {
     const Position intent = pos;
-    checker.OnRecord(MakeIntent("driver/agent", call.action, "agent", 0));
-    checker.OnRecord(MakeDecision(EntryType::kCommit, "decider/d0", {intent, "test", false}));
+    append(MakeIntent("driver/agent", call.action, "agent", 0));
+    append(MakeDecision(EntryType::kCommit, "decider/d0", {intent, "test", false}));
     checker.OnRecord(traces::EffectRecord{++ts, intent, "executor/x0", call.action, Json()});
-    checker.OnRecord(MakeResult("executor/x0", {intent, true, "", false}));
-    pos += 3;
+    append(MakeResult("executor/x0", {intent, true, "", false}));
   }
   checker.OnRecord(traces::StateRecord{++ts, "env", pos, final_digest, Json()});
   const properties::Report report = checker.Finish();

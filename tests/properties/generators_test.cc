@@ -17,6 +17,7 @@
 #include "core/voter_config.h"
 #include "models/scenario.h"
 #include "properties/generators.h"
+#include "properties/logact_testing.h"
 #include "sim/fault_plan.h"
 #include "sim/sim_options.h"
 
@@ -191,6 +192,109 @@ RC_BOOST_PROP(ScenarioCasesAreRunnable, ()) {
   RC_ASSERT(sim::ValidateSimOptions(scenario_case.ToSimOptions()).ok());
   RC_ASSERT(scenario_case.ReproCommand().find("--seed " + std::to_string(scenario_case.seed)) !=
             std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// A voter that always answers the same way.
+class FixedVoter : public VotingLogic {
+ public:
+  explicit FixedVoter(bool approve) : approve_(approve) {}
+  VoteDecision Judge(Position, const IntentPayload&) override { return {approve_, "fixed", 0}; }
+
+ private:
+  bool approve_;
+};
+
+// A model that counts every call, even rejected ones (a contract violation).
+class LeakyCounter : public models::EnvironmentModel {
+ public:
+  LeakyCounter() { schemas_["inc"].args["by"] = ArgSchema{ArgType::kInteger, false}; }
+  const ToolSchemas& schemas() const override { return schemas_; }
+  std::unique_ptr<EnvironmentModel> Clone() const override {
+    return std::make_unique<LeakyCounter>(*this);
+  }
+  Json StateJson() const override { return Json{{"count", count_}}; }
+  Result<ToolOutcome> Execute(const ToolCall& call) override {
+    ++count_;
+    ToolOutcome outcome;
+    outcome.ok = ValidateAction(schemas_, *call.action).ok();
+    return outcome;
+  }
+
+ private:
+  ToolSchemas schemas_;
+  int64_t count_ = 0;
+};
+
+BOOST_AUTO_TEST_SUITE(TestingLibrary)
+
+testing::VoterSafetyCheck PayCheck(bool approve, Json decider, std::vector<Json> others) {
+  testing::VoterSafetyCheck check;
+  Result<SafetySpec> spec = ParseSafetySpec(Json::parse(
+      R"({"tools":{"pay":{"args":{"to":"string"}}},"forbidden":[{"arg":"to","eq":"eve"}]})"));
+  LOGACT_ASSERT(spec.has_value());
+  check.spec = *spec;
+  check.decider = std::move(decider);
+  check.voter_type = "custom";
+  check.make_voter = [approve] { return std::make_unique<FixedVoter>(approve); };
+  check.other_voters = std::move(others);
+  return check;
+}
+
+// Goal: JudgeAction explores vote orders: under first_voter an adversarial
+// LLM voter can vote first and commit; assumed to deny, it cannot; a rule
+// voter votes as its rules say; under on_by_default everything commits.
+BOOST_AUTO_TEST_CASE(JudgeActionExploresEveryOrder) {
+  const Action eve{"pay", {{"to", "eve"}}};
+  const Json first_voter = {{"kind", "first_voter"}, {"types", {"custom", "llm"}}};
+  const Json llm = {{"voter", "l"}, {"type", "llm"}};
+  Result<testing::ActionVerdict> verdict =
+      testing::JudgeAction(PayCheck(false, first_voter, {llm}), eve);
+  BOOST_REQUIRE(verdict.has_value());
+  BOOST_TEST(verdict->forbidden);
+  BOOST_TEST(verdict->unsafe(), verdict->explanation);
+  BOOST_TEST(verdict->explanation.find("l(llm)=approve") != std::string::npos,
+             verdict->explanation);
+  const Json llm_deny = {{"voter", "l"}, {"type", "llm"}, {"assume", "deny"}};
+  verdict = testing::JudgeAction(PayCheck(false, first_voter, {llm_deny}), eve);
+  BOOST_REQUIRE(verdict.has_value());
+  BOOST_TEST(!verdict->committable, verdict->explanation);
+  const Json quorum = {{"kind", "quorum"}, {"k", 2}, {"types", {"custom", "rules", "llm"}}};
+  const Json rules = Json::parse(
+      R"({"voter":"r","type":"rules","default":"allow","rules":[{"id":"no-eve","effect":"deny","when":{"arg":"to","eq":"eve"}}]})");
+  verdict = testing::JudgeAction(PayCheck(false, quorum, {rules, llm}), eve);
+  BOOST_REQUIRE(verdict.has_value());
+  BOOST_TEST(!verdict->committable, verdict->explanation);
+  verdict = testing::JudgeAction(PayCheck(true, quorum, {rules, llm}), eve);
+  BOOST_REQUIRE(verdict.has_value());
+  BOOST_TEST(verdict->unsafe(), verdict->explanation);
+  verdict = testing::JudgeAction(PayCheck(false, {{"kind", "on_by_default"}}, {}), eve);
+  BOOST_REQUIRE(verdict.has_value());
+  BOOST_TEST(verdict->unsafe());
+  BOOST_TEST(!testing::JudgeAction(PayCheck(false, {{"kind", "nope"}}, {}), eve).has_value());
+}
+
+// Goal: CheckEnvironmentRun accepts the built-in models and catches a model
+// whose rejected calls change its state.
+BOOST_AUTO_TEST_CASE(EnvironmentContractCatchesLeakyModel) {
+  for (const models::Scenario& scenario : models::AllScenarios()) {
+    const ToolSchemas schemas = scenario.make_environment()->schemas();
+    std::vector<GeneratedAction> calls;
+    for (uint64_t seed = 0; seed < 12; ++seed) {
+      const ActionKind kind = kAllActionKinds[seed % std::size(kAllActionKinds)];
+      std::optional<GeneratedAction> call = BuildAction(SeededChooser(seed), schemas, kind);
+      if (call.has_value()) calls.push_back(*call);
+    }
+    BOOST_TEST(testing::CheckEnvironmentRun(scenario.make_environment, calls) == "", scenario.name);
+  }
+  const testing::EnvironmentFactory leaky = [] { return std::make_unique<LeakyCounter>(); };
+  const ToolSchemas schemas = leaky()->schemas();
+  const std::vector<GeneratedAction> calls = {
+      *BuildAction(SeededChooser(1), schemas, ActionKind::kValid),
+      *BuildAction(SeededChooser(2), schemas, ActionKind::kWrongType)};
+  const std::string failure = testing::CheckEnvironmentRun(leaky, calls);
+  BOOST_TEST(failure.find("a rejected call changed the state") != std::string::npos, failure);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
