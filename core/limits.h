@@ -69,6 +69,13 @@ inline constexpr size_t kMailBufferMax = 1024;
 // than any built-in task needs, and the mock LLM keeps its plan position
 // across dropped turns (sim/mock_llm.h).
 inline constexpr size_t kConversationTurnsMax = 64;
+// Faults in one fault schedule (sim/fault_schedule.h) and runs of one
+// `logact shrink`. A safety phase injects tens of faults at the heaviest
+// rates; 100,000 bounds what a hostile schedule file makes us index. Delta
+// debugging needs O(n^2) runs at worst; 5,000 runs of a bank task take a few
+// minutes, after which the shrinker stops with the smallest failure so far.
+inline constexpr size_t kFaultScheduleFaultsMax = 100'000;
+inline constexpr int64_t kShrinkRunsMax = 5'000;
 
 static_assert(kPollEntriesMax >= 1);
 static_assert(kRegexProgramMax >= 4 * static_cast<size_t>(kRegexRepeatMax),

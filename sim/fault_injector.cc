@@ -1,5 +1,6 @@
 #include "sim/fault_injector.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "core/assert.h"
@@ -9,31 +10,86 @@
 namespace logact::sim {
 
 FaultInjector::FaultInjector(const FaultPlan& plan, const SeedStreams& streams, const Clock* clock,
-                             std::vector<traces::TraceSink*> sinks)
-    : plan_(plan), clock_(clock), sinks_(std::move(sinks)) {
+                             std::vector<traces::TraceSink*> sinks, const FaultSchedule* schedule)
+    : plan_(plan),
+      clock_(clock),
+      sinks_(std::move(sinks)),
+      pending_(kFaultKindCount),
+      replay_(schedule != nullptr),
+      pending_replay_draws_(kFaultKindCount, nullptr) {
   LOGACT_ASSERT(clock_ != nullptr);
   streams_.reserve(kFaultKindCount);
   for (size_t i = 0; i < kFaultKindCount; ++i) {
     streams_.push_back(streams.Stream(FaultStreamName(static_cast<FaultKind>(i))));
   }
+  if (schedule == nullptr) return;
+  for (const ScheduledFault& fault : schedule->faults) {
+    if (!fault.Schedulable()) continue;  // storage faults come from the storage streams
+    replay_draws_[{static_cast<int>(fault.kind), fault.site, fault.opportunity}] = fault.draws;
+  }
 }
 
 bool FaultInjector::Active() const { return clock_->NowMs() < plan_.safety_phase_ms; }
 
-bool FaultInjector::Fires(FaultKind kind) {
+bool FaultInjector::Fires(FaultKind kind, std::string_view site) {
   const Ratio rate = plan_.rate(kind);
   if (rate.IsZero() || !Active()) return false;
-  return streams_[static_cast<size_t>(kind)].Chance(rate);
+  const size_t index = static_cast<size_t>(kind);
+  const std::pair<int, std::string> key(static_cast<int>(kind), site);
+  auto counter = opportunities_.find(key);
+  if (counter == opportunities_.end()) counter = opportunities_.emplace(key, 0).first;
+  const int64_t opportunity = counter->second++;
+  bool fires = false;
+  pending_replay_draws_[index] = nullptr;
+  if (replay_) {
+    const auto found = replay_draws_.find({static_cast<int>(kind), key.second, opportunity});
+    fires = found != replay_draws_.end();
+    if (fires) pending_replay_draws_[index] = &found->second;
+  } else {
+    fires = streams_[index].Chance(rate);
+  }
+  if (fires) {
+    pending_[index] = ScheduledFault{};
+    pending_[index]->kind = kind;
+    pending_[index]->site = key.second;
+    pending_[index]->opportunity = opportunity;
+  }
+  return fires;
 }
 
 int64_t FaultInjector::Draw(FaultKind kind, int64_t low, int64_t high) {
   LOGACT_ASSERT_LE(low, high);
-  return streams_[static_cast<size_t>(kind)].UniformInRange(low, high);
+  const size_t index = static_cast<size_t>(kind);
+  std::optional<ScheduledFault>& pending = pending_[index];
+  const std::vector<int64_t>* scheduled = pending_replay_draws_[index];
+  int64_t value = 0;
+  if (pending && scheduled != nullptr && pending->draws.size() < scheduled->size()) {
+    // A variant of the run may offer fewer candidates: stay within the asked range.
+    value = std::clamp((*scheduled)[pending->draws.size()], low, high);
+  } else {
+    value = streams_[index].UniformInRange(low, high);
+  }
+  if (pending) pending->draws.push_back(value);
+  return value;
 }
 
 void FaultInjector::Record(FaultKind kind, const std::string& target, Json extra) {
   ++injected_[std::string(FaultKindName(kind))];
   last_fault_ms_ = clock_->NowMs();
+  // A fault drawn by Fires is schedulable; one recorded without (storage) is not.
+  const size_t index = static_cast<size_t>(kind);
+  ScheduledFault fault;
+  if (pending_[index]) {
+    fault = *std::move(pending_[index]);
+    pending_[index].reset();
+  } else {
+    fault.kind = kind;
+    fault.opportunity = kUnscheduled;
+  }
+  pending_replay_draws_[index] = nullptr;
+  fault.ts = clock_->NowMs();
+  fault.target = target;
+  recorded_.faults.push_back(std::move(fault));
   if (sinks_.empty()) return;
   traces::FaultRecord record;
   record.ts = clock_->NowMs();
@@ -53,17 +109,17 @@ FaultyEnvironment::FaultyEnvironment(ToolEnvironment* inner, FaultInjector* inje
 Result<ToolOutcome> FaultyEnvironment::Execute(const ToolCall& call) {
   LOGACT_ASSERT(call.action != nullptr);
   const Json intent = Json{{"intent", call.intent}, {"tool", call.action->tool}};
-  if (injector_->Fires(FaultKind::kToolFail)) {
+  if (injector_->Fires(FaultKind::kToolFail, executor_)) {
     injector_->Record(FaultKind::kToolFail, executor_, intent);
     return UnavailableError("tool infrastructure failed before the call");
   }
   Result<ToolOutcome> outcome = inner_->Execute(call);
   if (!outcome.has_value()) return outcome;
-  if (injector_->Fires(FaultKind::kToolTimeout)) {
+  if (injector_->Fires(FaultKind::kToolTimeout, executor_)) {
     injector_->Record(FaultKind::kToolTimeout, executor_, intent);
     return UnavailableError("tool call timed out; its effect is unknown");
   }
-  if (injector_->Fires(FaultKind::kToolSlow)) {
+  if (injector_->Fires(FaultKind::kToolSlow, executor_)) {
     const int64_t extra_ms = injector_->Draw(FaultKind::kToolSlow, 1, kToolSlowMsMax);
     Json details = intent;
     details["extra_ms"] = extra_ms;
@@ -88,7 +144,7 @@ Result<ToolOutcome> RetryingModel::Execute(const ToolCall& call) {
   // Only keyed calls to idempotent tools are retried: re-sending any other
   // call is a second action, which the engine never asks for.
   if (schema == inner_->schemas().end() || !schema->second.idempotent) return outcome;
-  if (!injector_->Fires(FaultKind::kToolRetry)) return outcome;
+  if (!injector_->Fires(FaultKind::kToolRetry, executor_)) return outcome;
   injector_->Record(FaultKind::kToolRetry, executor_,
                     Json{{"intent", call.intent}, {"tool", call.action->tool}});
   Result<ToolOutcome> again = inner_->Execute(call);
@@ -97,7 +153,7 @@ Result<ToolOutcome> RetryingModel::Execute(const ToolCall& call) {
 }
 
 Result<LlmReply> FaultyLlm::Complete(const LlmRequest& request) {
-  if (injector_->Fires(FaultKind::kLlmFailure)) {
+  if (injector_->Fires(FaultKind::kLlmFailure, request.caller)) {
     injector_->Record(FaultKind::kLlmFailure, request.caller);
     return UnavailableError("model unavailable");
   }
@@ -105,13 +161,13 @@ Result<LlmReply> FaultyLlm::Complete(const LlmRequest& request) {
   if (!reply.has_value()) return reply;
   // Content faults apply to the driver's replies: a voter's malformed answer is the failure above.
   if (request.caller.rfind("driver/", 0) == 0) {
-    if (injector_->Fires(FaultKind::kLlmMalformed)) {
+    if (injector_->Fires(FaultKind::kLlmMalformed, request.caller)) {
       injector_->Record(FaultKind::kLlmMalformed, request.caller);
       reply->text = "{\"action\": {\"tool\": ";  // cut off mid-object
-    } else if (injector_->Fires(FaultKind::kLlmRefusal)) {
+    } else if (injector_->Fires(FaultKind::kLlmRefusal, request.caller)) {
       injector_->Record(FaultKind::kLlmRefusal, request.caller);
       reply->text = "I'm sorry, but I can't help with that request.";
-    } else if (injector_->Fires(FaultKind::kLlmHallucinated)) {
+    } else if (injector_->Fires(FaultKind::kLlmHallucinated, request.caller)) {
       injector_->Record(FaultKind::kLlmHallucinated, request.caller);
       Action action;
       action.tool = "hallucinated_tool";
@@ -119,7 +175,7 @@ Result<LlmReply> FaultyLlm::Complete(const LlmRequest& request) {
       reply->text = FormatActionReply(action);
     }
   }
-  if (!injector_->Fires(FaultKind::kLlmLatency)) return reply;
+  if (!injector_->Fires(FaultKind::kLlmLatency, request.caller)) return reply;
   const int64_t extra_ms = injector_->Draw(FaultKind::kLlmLatency, 1, kLlmSlowMsMax);
   injector_->Record(FaultKind::kLlmLatency, request.caller, Json{{"extra_ms", extra_ms}});
   reply->latency_ms += extra_ms;
@@ -135,7 +191,9 @@ CrashPointBus::CrashPointBus(AgentBus* inner, FaultInjector* injector, std::stri
 Result<Position> CrashPointBus::Append(Entry entry) {
   // A dead process appends nothing more.
   if (crashed_) return UnavailableError(principal_ + " has crashed");
-  if (!injector_->Fires(FaultKind::kCrashMidStep)) return inner_->Append(std::move(entry));
+  if (!injector_->Fires(FaultKind::kCrashMidStep, principal_)) {
+    return inner_->Append(std::move(entry));
+  }
   crashed_ = true;
   const bool after = injector_->Draw(FaultKind::kCrashMidStep, 0, 1) == 1;
   const std::string type(EntryTypeName(entry.type));

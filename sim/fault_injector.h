@@ -28,13 +28,24 @@
 //    its step and rebuilds it.
 // No wrapper branches on anything but the injector's draw.
 //
+// Replay mode (sim/fault_schedule.h): given a schedule, the injector fires at
+// the n-th opportunity of a kind at a site iff (kind, site, n) is scheduled,
+// and answers Draw from the scheduled fault's draws; the kind streams are then
+// not consulted. In
+// either mode it records every injected fault as a ScheduledFault
+// (recorded()), so a run's faults can be replayed, or replayed in part.
+//
 // Determinism: every draw comes from the seed's named streams. Thread-safety: none.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "core/agent_bus.h"
@@ -44,6 +55,7 @@
 #include "core/llm.h"
 #include "models/environment_model.h"
 #include "sim/fault_plan.h"
+#include "sim/fault_schedule.h"
 #include "sim/rng.h"
 #include "traces/trace_record.h"
 
@@ -51,14 +63,17 @@ namespace logact::sim {
 
 class FaultInjector {
  public:
-  // REQUIRES: clock non-null and outliving the injector.
+  // REQUIRES: clock non-null and outliving the injector. `schedule` non-null:
+  // replay mode, firing exactly its schedulable faults (copied).
   FaultInjector(const FaultPlan& plan, const SeedStreams& streams, const Clock* clock,
-                std::vector<traces::TraceSink*> sinks);
+                std::vector<traces::TraceSink*> sinks, const FaultSchedule* schedule = nullptr);
 
   // True while faults may be injected (the safety phase of a plan with faults).
   bool Active() const;
-  // Whether `kind` fires now: one draw from its stream, if Active and its rate is non-zero.
-  bool Fires(FaultKind kind);
+  // Whether `kind` fires now: one draw from its stream, if Active and its rate
+  // is non-zero. `site` names the principal whose call or append is at stake
+  // (empty for between-step faults); opportunities are counted per (kind, site).
+  bool Fires(FaultKind kind, std::string_view site = {});
   // Uniform in [low, high] from kind's stream (a fault's magnitude). REQUIRES: low <= high.
   int64_t Draw(FaultKind kind, int64_t low, int64_t high);
   // Records an injected fault: a `fault` record and the per-kind count.
@@ -69,6 +84,8 @@ class FaultInjector {
   const std::map<std::string, int64_t>& injected() const { return injected_; }
   // The clock at the last injected fault (-1: none yet).
   int64_t last_fault_ms() const { return last_fault_ms_; }
+  // Every injected fault so far, in order, as a schedule that replays them.
+  const FaultSchedule& recorded() const { return recorded_; }
 
  private:
   FaultPlan plan_;
@@ -77,6 +94,15 @@ class FaultInjector {
   std::vector<Rng> streams_;  // indexed by FaultKind
   std::map<std::string, int64_t> injected_;
   int64_t last_fault_ms_ = -1;
+  // Schedule bookkeeping: opportunities seen so far per (kind, site), and, by
+  // FaultKind, the fault that fired last and awaits its Record (with its draws).
+  std::map<std::pair<int, std::string>, int64_t, std::less<>> opportunities_;
+  std::vector<std::optional<ScheduledFault>> pending_;
+  FaultSchedule recorded_;
+  // Replay mode: (kind, site, opportunity) -> the scheduled fault's draws.
+  bool replay_ = false;
+  std::map<std::tuple<int, std::string, int64_t>, std::vector<int64_t>> replay_draws_;
+  std::vector<const std::vector<int64_t>*> pending_replay_draws_;
 };
 
 class FaultyEnvironment final : public ToolEnvironment {

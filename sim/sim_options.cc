@@ -16,6 +16,7 @@ constexpr char kTaskRepeats[] = "task_repeats";
 constexpr char kStateRecords[] = "state_records";
 constexpr char kLlm[] = "llm";
 constexpr char kFaults[] = "faults";
+constexpr char kFaultSchedule[] = "fault_schedule";
 constexpr char kLatencyMs[] = "latency_ms";
 constexpr char kMalformedRate[] = "malformed_rate";
 constexpr char kHallucinatedToolRate[] = "hallucinated_tool_rate";
@@ -166,6 +167,11 @@ Status ReadOptions(const Json& json, SimOptions* out) {
     if (!faults.has_value()) return InvalidArgumentError("options." + faults.error().message());
     out->faults = *std::move(faults);
   }
+  if (json.contains(kFaultSchedule)) {
+    Result<FaultSchedule> schedule = FaultScheduleFromJson(json.at(kFaultSchedule));
+    if (!schedule.has_value()) return InvalidArgumentError("options." + schedule.error().message());
+    out->fault_schedule = *std::move(schedule);
+  }
   return Status::Ok();
 }
 
@@ -232,6 +238,7 @@ Json SimOptionsToJson(const SimOptions& options) {
   }
   // Written only when some fault is on, so fault-free headers stay as before.
   if (!options.faults.IsNone()) json[kFaults] = FaultPlanToJson(options.faults);
+  if (options.fault_schedule) json[kFaultSchedule] = FaultScheduleToJson(*options.fault_schedule);
   return json;
 }
 

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "core/json.h"
 #include "core/status.h"
 #include "sim/fault_plan.h"
+#include "sim/fault_schedule.h"
 #include "sim/mock_llm.h"
 #include "traces/trace_record.h"
 
@@ -56,6 +58,12 @@ struct SimOptions {
   // only when some rate is non-zero. The LLM kinds override the matching
   // `llm` rates when non-zero.
   FaultPlan faults;
+  // [fault_schedule] Replay mode (sim/fault_schedule.h): when set, the
+  // injector fires exactly the schedulable faults listed (for the kinds the
+  // plan turns on) instead of drawing them; `logact shrink` writes it. Unset
+  // by default; written to the header only when set, in the schedule's
+  // persisted form.
+  std::optional<FaultSchedule> fault_schedule;
   // [test_stream_draws] Test hook: draws this many values from each named
   // stream before the run starts, to prove that streams are independent.
   // Empty by default; written to the header only when non-empty.

@@ -264,7 +264,8 @@ Runner::Runner(const SimOptions& options, const models::Scenario& scenario,
       hooks_(hooks),
       streams_(options.seed),
       scheduler_(streams_.Stream(kSchedulerStream)),
-      injector_(options.faults, streams_, &clock_, sinks),
+      injector_(options.faults, streams_, &clock_, sinks,
+                options.fault_schedule ? &*options.fault_schedule : nullptr),
       mails_(SortedMails(scenario)),
       finals_per_round_(FinalStepsPerRound(scenario)) {
   report_.seed = options.seed;
@@ -725,6 +726,7 @@ SimReport Runner::Finish() {
   report_.llm = llm_->stats();
   report_.env_digest = environment_->StateDigest();
   report_.faults_injected = injector_.injected();
+  report_.fault_schedule = injector_.recorded();
   // The liveness phase starts when faults stop: at the end of the safety
   // phase if any fault was injected, else at 0. The bound counts from there.
   const int64_t liveness_start_ms =

@@ -81,6 +81,9 @@ struct SimReport {
   std::string env_digest;  // the environment's final StateDigest()
   // Faults (sim/fault_plan.h): injected faults by kind name.
   std::map<std::string, int64_t> faults_injected;
+  // The same faults one by one, as a schedule that replays them
+  // (sim/fault_schedule.h; what `logact shrink` minimises).
+  FaultSchedule fault_schedule;
   // How often each named recovery path ran: "replay_from_zero" (a restart),
   // "crash_mid_step", "executor_restart_after_effect" (the executor crashed
   // with a committed intent without result), "driver_fenced" /

@@ -1,0 +1,84 @@
+// Shrinker: delta debugging (Zeller and Hildebrandt's ddmin, "Simplifying and
+// Isolating Failure-Inducing Input", TSE 2002) over the decisions of a
+// failing run, and its use on a simulation's fault schedule.
+//
+// Ddmin is pure: given n decisions (indexes 0..n-1) and a predicate "does the
+// run with only these decisions still fail", it returns a subset on which the
+// predicate holds and that is 1-minimal: removing any single element makes the
+// predicate false (every such removal was tested). It first tries the empty
+// subset, then splits the current subset into chunks, keeping a failing chunk
+// or a failing complement, refining the granularity until it reaches single
+// elements. Results are cached by subset, so no subset is judged twice. The
+// predicate is assumed deterministic; it need not be monotone (ddmin then
+// still returns a 1-minimal subset, not necessarily a smallest one).
+//
+// ShrinkFaultSchedule applies ddmin to the schedulable faults of a run
+// (sim/fault_schedule.h): each candidate subset is replayed with the same
+// seed and options in replay mode, and judged by the caller's RunJudge (the
+// caller links the invariant checker; sim/ does not). The failure to keep is
+// whatever the judge says: `logact shrink` and tests/sim/shrink_test.cc keep
+// "the run violates the target invariant id" (docs/shrinking.md).
+//
+// Determinism: pure functions of their inputs and of the judge's answers; no
+// clock (the CLI measures wall time). Thread-safety: none needed.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "core/status.h"
+#include "sim/fault_schedule.h"
+#include "sim/sim_options.h"
+
+namespace logact::sim {
+
+// True if the run restricted to `subset` (ascending indexes) still fails.
+// Errors abort the shrink and are returned as they are.
+using SubsetPredicate = std::function<Result<bool>(const std::vector<size_t>& subset)>;
+
+struct DdminResult {
+  std::vector<size_t> subset;  // ascending; the predicate holds on it
+  int64_t tests = 0;           // predicate calls (cache hits excluded)
+  // True iff every single-element removal of `subset` was tested and passed
+  // (false only when tests_max stopped the search first).
+  bool one_minimal = false;
+};
+
+// Ddmin over indexes 0..n-1. REQUIRES: the predicate holds on the full set
+// (not re-tested here), tests_max >= 1. Stops after tests_max predicate calls
+// with the smallest failing subset found so far (one_minimal false).
+// Errors: the predicate's.
+Result<DdminResult> Ddmin(size_t n, const SubsetPredicate& fails, int64_t tests_max);
+
+// One judged run of the simulation.
+struct JudgedRun {
+  bool fails = false;      // the failure being shrunk is present
+  FaultSchedule injected;  // the faults the run injected (SimReport::fault_schedule)
+  std::string summary;     // e.g. the violated ids, for reports
+};
+// Runs `options` (with the caller's hooks and checker) and judges it.
+using RunJudge = std::function<Result<JudgedRun>(const SimOptions& options)>;
+
+struct FaultShrinkResult {
+  FaultSchedule original;      // the faults of the original run
+  FaultSchedule minimal;       // the faults the minimal run injected
+  SimOptions minimal_options;  // options that replay the minimal run
+  JudgedRun minimal_run;
+  int64_t runs = 0;          // simulations run, all included
+  bool one_minimal = false;  // see DdminResult
+  // Storage faults (not schedulable) in the minimal run: they stay as drawn.
+  int64_t unscheduled = 0;
+};
+
+// Shrinks the faults of the run `options` describes. Runs it once (it must
+// fail), replays its full schedule (it must fail again: replay mode
+// reproduces the run), then ddmin over its schedulable faults, and finally
+// reruns the minimal schedule to report what it injects.
+// Errors: kInvalidArgument (the original run does not fail), kInternal (the
+// full schedule does not reproduce the failure: a replay bug), the judge's.
+Result<FaultShrinkResult> ShrinkFaultSchedule(const SimOptions& options, const RunJudge& judge,
+                                              int64_t runs_max);
+
+}  // namespace logact::sim
