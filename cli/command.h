@@ -29,6 +29,8 @@ void RegisterVotersCommand(CLI::App& app, ExitSlot exit_code);
 // `voters bench` (cli/voters_bench_command.cc): joins (or creates) the `voters` group.
 void RegisterVotersBenchCommand(CLI::App& app, ExitSlot exit_code);
 void RegisterSwarmCommand(CLI::App& app, ExitSlot exit_code);
+// `shrink` (cli/shrink_command.cc): minimise a failing run's fault schedule.
+void RegisterShrinkCommand(CLI::App& app, ExitSlot exit_code);
 // `trace import|summary|export` (cli/trace_command.cc): creates or joins the `trace` group.
 void RegisterTraceCommand(CLI::App& app, ExitSlot exit_code);
 // `trace html` (cli/trace_html_command.cc): adds itself to the `trace` group,

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   logact::cli::RegisterVotersCommand(app, &exit_code);
   logact::cli::RegisterVotersBenchCommand(app, &exit_code);
   logact::cli::RegisterSwarmCommand(app, &exit_code);
+  logact::cli::RegisterShrinkCommand(app, &exit_code);
   logact::cli::RegisterTraceCommand(app, &exit_code);
   // After any command that creates the `trace` group (it joins the group, or creates it).
   logact::cli::RegisterTraceHtmlCommand(app, &exit_code);

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "cli/command.h"
+#include "cli/json_file.h"
 #include "cli/report_printing.h"
 #include "cli/sim_runner.h"
 
@@ -24,6 +25,7 @@ struct SimArgs {
   std::string faults = "none";
   bool det_replay = false;
   bool json = false;
+  std::string fault_schedule;  // replay mode (sim/fault_schedule.h), one seed only
 };
 
 Result<std::pair<uint64_t, uint64_t>> SeedRange(const SimArgs& args) {
@@ -53,6 +55,16 @@ int RunSim(const SimArgs& args) {
     if (!rate) return ReportError(rate.error());
     options.llm.attack_rate = *rate;
   }
+  if (!args.fault_schedule.empty()) {
+    if (first != last) {
+      return ReportError(InvalidArgumentError("--fault-schedule replays one seed: use --seed"));
+    }
+    auto document = ReadJsonFile(args.fault_schedule);
+    if (!document) return ReportError(document.error());
+    auto schedule = sim::FaultScheduleFromJson(*document);
+    if (!schedule) return ReportError(schedule.error().WithContext(args.fault_schedule));
+    options.fault_schedule = *std::move(schedule);
+  }
   Json runs = Json::array();
   bool all_ok = true;
   for (uint64_t seed = first;; ++seed) {
@@ -68,6 +80,7 @@ int RunSim(const SimArgs& args) {
     std::string text;
     auto outcome = RunCheckedSimulation(options, trace, args.det_replay ? &text : nullptr);
     if (!outcome) return ReportError(outcome.error());
+    if (options.fault_schedule) outcome->repro += " --fault-schedule " + args.fault_schedule;
     if (args.det_replay) {
       Status replayed = JudgeDeterminism(options, text, &*outcome);
       if (!replayed.ok()) return ReportError(replayed);
@@ -106,6 +119,8 @@ void RegisterSimCommand(CLI::App& app, ExitSlot exit_code) {
   cmd->add_option("--faults", args->faults,
                   "Faults of the safety phase: none|light|heavy|swarm, optionally followed by "
                   "kind=rate overrides (e.g. light,crash=0.02,tool_fail=1/20)");
+  cmd->add_option("--fault-schedule", args->fault_schedule,
+                  "Replay exactly the faults of this schedule file (written by `logact shrink`)");
   cmd->add_flag("--det-replay", args->det_replay,
                 "Run each seed twice and demand byte-identical traces (DET-REPLAY)");
   cmd->add_flag("--json", args->json, "Print one JSON object");
