@@ -92,19 +92,26 @@ void SimulatedBus::Report(std::string_view kind, Position pos, std::string_view 
   if (on_fault_) on_fault_(StorageFault{kind, pos, outcome, delay_ms});
 }
 
-void SimulatedBus::Sync() {
+void SimulatedBus::Settle() const {
   if (!unsynced_.has_value()) return;
   UnsyncedRecord record = std::move(*unsynced_);
   unsynced_.reset();
   // The recovery scan: a record whose bytes fail the checksum is torn and is
   // treated as absent, so its slot is re-filled by the next record.
-  LOGACT_ASSERT_EQ(record.pos, Tail());
+  LOGACT_ASSERT_EQ(record.pos, static_cast<Position>(records_.size()));
   if (Fnv1a64(record.bytes) != record.checksum) return;
   Result<Entry> entry = DecodeEntryText(record.bytes);
   // Our own encoding of an entry that passed access control must decode.
   LOGACT_ASSERT(entry.has_value());
   LOGACT_ASSERT_EQ(entry->pos, record.pos);
   records_.push_back(std::move(entry).value());
+  // After the push: the listener may read the bus, and finds the record there.
+  if (on_sync_) on_sync_(record.pos);
+}
+
+Position SimulatedBus::Tail() const {
+  Settle();
+  return static_cast<Position>(records_.size());
 }
 
 int SimulatedBus::Crash() {
@@ -173,7 +180,7 @@ Result<Position> SimulatedBus::Append(Entry entry) {
 
 Result<std::vector<Entry>> SimulatedBus::Read(Position start, Position end,
                                               TypeFilter filter) const {
-  LOGACT_TRY(CheckReadRange(start, end, Tail()));
+  LOGACT_TRY(CheckReadRange(start, end, Tail()));  // Tail settles first
   std::vector<Entry> out;
   if (filter.empty()) return out;
   for (Position pos = start; pos < end; ++pos) {
@@ -183,7 +190,7 @@ Result<std::vector<Entry>> SimulatedBus::Read(Position start, Position end,
 }
 
 Result<Page> SimulatedBus::Poll(Position start, TypeFilter filter, size_t max) const {
-  const Position tail = Tail();
+  const Position tail = Tail();  // settles first
   LOGACT_TRY(CheckPollArguments(start, max, tail));
   Page page;
   page.next = tail;

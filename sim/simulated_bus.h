@@ -17,10 +17,10 @@
 //    recovery scan (or Crash) finds the bad checksum, treats the record as
 //    absent and re-fills its slot.
 //  - lost_unacked: the record reaches the volatile write buffer but is not
-//    synced; Append returns kUnknownOutcome. The record is invisible until
-//    the next Append (or Sync) syncs it ahead of its own record, after which it
-//    is durable at the position it was written for ("error then commit"); a
-//    Crash before that drops it ("lost").
+//    synced; Append returns kUnknownOutcome. The next operation on the bus by
+//    anyone (Append, Read, Poll, Tail or Sync) syncs it first, after which it
+//    is durable and visible at the position it was written for ("error then
+//    commit"); a Crash before that drops it ("lost").
 //  - append_timeout: the append takes `append_timeout_ms` of virtual time and
 //    returns kUnknownOutcome; a second draw of the same stream decides, half
 //    and half, whether the record was durably stored and is visible at once
@@ -30,16 +30,24 @@
 // Why recovery is still possible: an acknowledged append (one that returned a
 // position) is synced before Append returns and is never lost, torn or moved;
 // only writes whose caller saw kUnavailable or kUnknownOutcome are affected,
-// and a caller that sees kUnknownOutcome must read before retrying. Nothing is
-// visible before it is durable, so every history of this bus is linearizable
-// (properties/linearizability.h), with an unknown-outcome append taking effect
-// at some moment after it was invoked, or never.
+// and a caller that sees kUnknownOutcome must read before retrying. That rule
+// (core/agent_bus.h) only works if a read settles the outcome, so every read
+// settles it: after an unknown-outcome Append, the first Read, Poll or Tail
+// (by anyone) either shows the record or guarantees it never appears. An
+// earlier version let a record that a read had not shown land at the next
+// Append, which could be the writer's own retry: the retry then put the entry
+// on the log twice (a driver fenced by its own duplicate elect, two live
+// intents, two results for one intent) although the writer had followed the
+// contract. Nothing is visible before it is durable, so every history of this
+// bus is linearizable (properties/linearizability.h), with an unknown-outcome
+// append taking effect at some moment after it was invoked and no later than
+// the next operation on the bus, or never.
 //
 // Storage shape: durable records are kept decoded (reads cost what MemoryBus
 // reads cost); the one unsynced record, if any, is kept as encoded bytes
 // (core/entry_codec.h) with an FNV-1a 64 checksum, and is decoded and verified
 // when it is synced. At most one record is unsynced at any time, because every
-// Append first resolves the previous one.
+// operation first resolves the previous one.
 //
 // Thread-safety: none (core/agent_bus.h). Determinism: the schedule of faults
 // is a pure function of the SeedStreams seed and the sequence of calls.
@@ -118,11 +126,12 @@ class SimulatedBus : public AgentBus {
 
   // AgentBus. Append errors besides access control: kUnavailable
   // (append_fail: nothing written), kUnknownOutcome (append_timeout,
-  // torn_write, lost_unacked: see the fault model above). Read/Poll/Tail see
-  // only durable records and never fail for storage reasons.
+  // torn_write, lost_unacked: see the fault model above). Read/Poll/Tail first
+  // settle an unsynced record (as Sync does), then see only durable records;
+  // they never fail for storage reasons.
   Result<Position> Append(Entry entry) override;
   Result<std::vector<Entry>> Read(Position start, Position end, TypeFilter filter) const override;
-  Position Tail() const override { return static_cast<Position>(records_.size()); }
+  Position Tail() const override;
   Result<Page> Poll(Position start, TypeFilter filter, size_t max) const override;
 
   // The storage loses power: the unsynced record, if any, is dropped (a torn
@@ -131,8 +140,17 @@ class SimulatedBus : public AgentBus {
   int Crash();
 
   // Syncs the unsynced record, if any: a valid one becomes durable and visible
-  // at its position, a torn one is discarded. Append does this first itself.
-  void Sync();
+  // at its position, a torn one is discarded. Every bus operation does this
+  // first itself.
+  void Sync() { Settle(); }
+
+  // Called with the position of each record that a sync made durable and
+  // visible without its Append having returned the position (an unknown
+  // outcome), right after it became readable. The simulator records such
+  // entries in the trace before anything can act on them. May be empty.
+  void SetSyncListener(std::function<void(Position pos)> on_sync) {
+    on_sync_ = std::move(on_sync);
+  }
 
   // Whether a written-but-unsynced record (valid or torn) is pending.
   bool HasUnsynced() const { return unsynced_.has_value(); }
@@ -160,6 +178,9 @@ class SimulatedBus : public AgentBus {
     bool unsynced = false;
   };
 
+  // The sync behind Sync and every read: const because a read settles what
+  // storage already holds without changing what any caller was promised.
+  void Settle() const;
   WriteDraws Draw();
   void Report(std::string_view kind, Position pos, std::string_view outcome, int64_t delay_ms);
   void StoreDurable(Entry entry);
@@ -173,8 +194,10 @@ class SimulatedBus : public AgentBus {
   Rng timeout_stream_;
   Rng torn_stream_;
   Rng lost_stream_;
-  std::vector<Entry> records_;  // durable; records_[pos].pos == pos
-  std::optional<UnsyncedRecord> unsynced_;
+  std::function<void(Position pos)> on_sync_;
+  // Mutable: reads settle the unsynced record (see Settle).
+  mutable std::vector<Entry> records_;  // durable; records_[pos].pos == pos
+  mutable std::optional<UnsyncedRecord> unsynced_;
 };
 
 }  // namespace logact::sim

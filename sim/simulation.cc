@@ -316,6 +316,11 @@ Status Runner::Setup() {
   bus_owner_ = std::make_unique<RecordingBus>(std::move(storage), &clock_, sinks_,
                                               &scenario_.injected_actions);
   bus_ = bus_owner_.get();
+  // A read can make an unknown-outcome append visible (sim/simulated_bus.h):
+  // record it before any component can act on it.
+  if (storage_ != nullptr) {
+    storage_->SetSyncListener([this](Position pos) { bus_->RecordVisibleUpTo(pos + 1); });
+  }
   model_ = scenario_.make_environment();
   LOGACT_ASSERT(model_ != nullptr);
   const std::string executor = std::string("executor/") + kExecutorName;
