@@ -7,17 +7,19 @@
 // externally visible action (one append, or one LLM or tool call followed by
 // its append). The simulator's scheduler decides which ready component steps
 // next; a deployment steps each in its own loop. Crash = drop the object;
-// recovery = construct a new one over the same bus, which replays from 0 (or
-// from a snapshot) before acting.
+// recovery = construct a new one over the same bus, optionally Restore() its
+// latest snapshot, and let it replay the rest of the log before acting.
 //
 // Thread-safety: none; a component is stepped from one thread.
 #pragma once
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 
 #include "core/entry.h"
+#include "core/snapshot_store.h"
 #include "core/status.h"
 
 namespace logact {
@@ -53,6 +55,26 @@ class Component {
 
   // Position up to which the component has played (exclusive).
   virtual Position played() const = 0;
+
+  // Recovery snapshot (core/snapshot_store.h): the replicated state after
+  // playing [0, played()), canonical bytes, with last_pos = played() - 1.
+  // Instance-local state (a pending LLM reply, this instance's epoch or
+  // restart marker) is not in it: a restored instance boots like a new one.
+  // nullopt if the component has played nothing or has no snapshot support
+  // (the default: it then always replays from position 0).
+  virtual std::optional<Snapshot> TakeSnapshot() const { return std::nullopt; }
+
+  // Adopts `snapshot` (written by TakeSnapshot of the same kind of component
+  // with the same configuration): afterwards played() == last_pos + 1 and
+  // StateDigest() equals that of a replica that played [0, last_pos].
+  // REQUIRES: called before the first Step().
+  // Errors: kInvalidArgument (no snapshot support), kCorruption (the bytes are
+  // not a snapshot of this kind). On error the component is unchanged, so the
+  // caller can still replay from position 0.
+  virtual Status Restore(const Snapshot& snapshot) {
+    (void)snapshot;
+    return InvalidArgumentError(principal() + ": no snapshot support");
+  }
 };
 
 }  // namespace logact

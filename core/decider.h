@@ -41,6 +41,9 @@ class Decider : public Component {
   Status Step() override;
   std::string StateDigest() const override;
   Position played() const override { return played_; }
+  // Snapshots: core/decider_snapshot.cc.
+  std::optional<Snapshot> TakeSnapshot() const override;
+  Status Restore(const Snapshot& snapshot) override;
 
  private:
   // A counted vote with what the reason strings need.

@@ -12,6 +12,7 @@
 #include "core/inference_format.h"
 #include "core/limits.h"
 #include "core/play_log.h"
+#include "core/snapshot_codec.h"
 
 namespace logact {
 namespace {
@@ -415,6 +416,83 @@ std::string Driver::StateDigest() const {
 }
 
 Position Driver::played() const { return state_->played; }
+
+// Snapshots: every replicated field of State; `open` and the parsed form of
+// the unacted reply are derived on Restore.
+std::optional<Snapshot> Driver::TakeSnapshot() const {
+  const State& s = *state_;
+  if (s.played == 0) return std::nullopt;
+  Json fields = Json::object();
+  fields["election"] = snapshot_codec::EncodeElection(s.election);
+  Json messages = Json::array();
+  for (const LlmMessage& message : s.request.messages) {
+    messages.push_back(Json::array({message.role, message.text}));
+  }
+  fields["messages"] = std::move(messages);
+  fields["conversation_turns"] = s.conversation_turns;
+  fields["conversation_digest"] = s.conversation_digest;
+  fields["pending_lines"] = s.pending_lines;
+  fields["mail_dropped"] = s.mail_dropped;
+  fields["awaiting_reply"] = s.awaiting_reply;
+  if (s.unacted.has_value()) fields["unacted"] = *s.unacted;
+  fields["malformed_streak"] = s.malformed_streak;
+  Json intents = Json::array();
+  for (const auto& [pos, status] : s.intents) {
+    intents.push_back(Json::array({pos, status.decided, status.resolved}));
+  }
+  fields["intents"] = std::move(intents);
+  fields["outputs"] = s.outputs;
+  fields["events_digest"] = s.events_digest;
+  return snapshot_codec::Make("driver", std::move(fields), s.played);
+}
+
+Status Driver::Restore(const Snapshot& snapshot) {
+  State& s = *state_;
+  LOGACT_ASSERT_EQ(s.played, 0);
+  LOGACT_ASSIGN_OR_RETURN(Json fields, snapshot_codec::Open(snapshot, "driver"));
+  return snapshot_codec::Guard("driver", [&]() -> Status {
+    ElectionState election;
+    LOGACT_TRY(snapshot_codec::DecodeElection(fields.at("election"), &election));
+    std::vector<LlmMessage> messages;
+    for (const Json& message : fields.at("messages")) {
+      messages.push_back({message.at(0).get<std::string>(), message.at(1).get<std::string>()});
+    }
+    if (messages.size() > limits::kConversationTurnsMax) {
+      return CorruptionError("driver snapshot: conversation beyond the window");
+    }
+    std::map<Position, IntentStatus> intents;
+    std::set<Position> open;
+    for (const Json& item : fields.at("intents")) {
+      const Position pos = item.at(0).get<Position>();
+      const IntentStatus status{item.at(1).get<bool>(), item.at(2).get<bool>()};
+      if (!status.resolved) open.insert(pos);
+      intents.emplace(pos, status);
+    }
+    s.played = snapshot.last_pos + 1;
+    s.election = std::move(election);
+    s.request.messages = std::move(messages);
+    s.conversation_turns = fields.at("conversation_turns").get<int64_t>();
+    s.conversation_digest = fields.at("conversation_digest").get<uint64_t>();
+    s.pending_lines = fields.at("pending_lines").get<std::vector<std::string>>();
+    s.mail_dropped = fields.at("mail_dropped").get<int64_t>();
+    s.awaiting_reply = fields.at("awaiting_reply").get<bool>();
+    s.unacted.reset();
+    s.unacted_outcome.reset();
+    s.unacted_is_action = false;
+    if (fields.contains("unacted")) {
+      s.unacted = fields.at("unacted").get<std::string>();
+      s.unacted_outcome.emplace(ParseInferenceOutput(*s.unacted));
+      s.unacted_is_action =
+          s.unacted_outcome->has_value() && std::holds_alternative<Action>(**s.unacted_outcome);
+    }
+    s.malformed_streak = fields.at("malformed_streak").get<int64_t>();
+    s.intents = std::move(intents);
+    s.open = std::move(open);
+    s.outputs = fields.at("outputs").get<int64_t>();
+    s.events_digest = fields.at("events_digest").get<uint64_t>();
+    return Status::Ok();
+  });
+}
 
 int64_t Driver::epoch() const { return state_->epoch; }
 

@@ -66,6 +66,11 @@ class Driver : public Component {
   bool Stopped() const override;
   std::string StateDigest() const override;
   Position played() const override;
+  // The snapshot holds the replicated state (conversation window, buffered
+  // inputs, unacted reply, live intents); a restored driver still elects
+  // itself anew on its first Step.
+  std::optional<Snapshot> TakeSnapshot() const override;
+  Status Restore(const Snapshot& snapshot) override;
 
   // The epoch this instance elected itself with (0 before its elect is on the log).
   int64_t epoch() const;

@@ -9,6 +9,7 @@
 #include "core/digest.h"
 #include "core/fencing.h"
 #include "core/play_log.h"
+#include "core/snapshot_codec.h"
 
 namespace logact {
 namespace {
@@ -255,5 +256,59 @@ std::string Executor::StateDigest() const {
 }
 
 Position Executor::played() const { return state_->played; }
+
+// Snapshots: the live intents with their decision state, the counters and the
+// running digest. `runnable` is derived (committed, decided, unresolved).
+std::optional<Snapshot> Executor::TakeSnapshot() const {
+  const State& s = *state_;
+  if (s.played == 0) return std::nullopt;
+  Json fields = Json::object();
+  fields["election"] = snapshot_codec::EncodeElection(s.election);
+  fields["results_seen"] = s.results_seen;
+  fields["markers_seen"] = s.markers_seen;
+  fields["events_digest"] = s.events_digest;
+  Json intents = Json::array();
+  for (const auto& [pos, info] : s.intents) {
+    intents.push_back(Json{{"pos", pos},
+                           {"tool", info.action.tool},
+                           {"args", info.action.args},
+                           {"decided", info.decided},
+                           {"committed", info.committed},
+                           {"resolved", info.resolved}});
+  }
+  fields["intents"] = std::move(intents);
+  return snapshot_codec::Make("executor", std::move(fields), s.played);
+}
+
+Status Executor::Restore(const Snapshot& snapshot) {
+  State& s = *state_;
+  LOGACT_ASSERT_EQ(s.played, 0);
+  LOGACT_ASSIGN_OR_RETURN(Json fields, snapshot_codec::Open(snapshot, "executor"));
+  return snapshot_codec::Guard("executor", [&]() -> Status {
+    ElectionState election;
+    LOGACT_TRY(snapshot_codec::DecodeElection(fields.at("election"), &election));
+    std::map<Position, IntentInfo> intents;
+    std::set<Position> runnable;
+    for (const Json& item : fields.at("intents")) {
+      IntentInfo info;
+      info.action.tool = item.at("tool").get<std::string>();
+      info.action.args = item.at("args");
+      info.decided = item.at("decided").get<bool>();
+      info.committed = item.at("committed").get<bool>();
+      info.resolved = item.at("resolved").get<bool>();
+      const Position pos = item.at("pos").get<Position>();
+      if (info.decided && info.committed && !info.resolved) runnable.insert(pos);
+      intents.emplace(pos, std::move(info));
+    }
+    s.played = snapshot.last_pos + 1;
+    s.election = std::move(election);
+    s.intents = std::move(intents);
+    s.runnable = std::move(runnable);
+    s.results_seen = fields.at("results_seen").get<int64_t>();
+    s.markers_seen = fields.at("markers_seen").get<int64_t>();
+    s.events_digest = fields.at("events_digest").get<uint64_t>();
+    return Status::Ok();
+  });
+}
 
 }  // namespace logact

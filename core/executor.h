@@ -54,6 +54,10 @@ class Executor : public Component {
   bool Stopped() const override;
   std::string StateDigest() const override;
   Position played() const override;
+  // The snapshot holds the replicated state only; a restored executor still
+  // boots with a restart marker (it cannot know what its predecessor ran).
+  std::optional<Snapshot> TakeSnapshot() const override;
+  Status Restore(const Snapshot& snapshot) override;
 
  private:
   struct State;

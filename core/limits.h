@@ -69,6 +69,9 @@ inline constexpr size_t kMailBufferMax = 1024;
 // than any built-in task needs, and the mock LLM keeps its plan position
 // across dropped turns (sim/mock_llm.h).
 inline constexpr size_t kConversationTurnsMax = 64;
+// Snapshots a SnapshotStore keeps per component: a crash can lose only the
+// newest write, so a short history is enough to fall back on; more is memory.
+inline constexpr size_t kSnapshotsKeptMax = 4;
 // Faults in one fault schedule (sim/fault_schedule.h) and runs of one
 // `logact shrink`. A safety phase injects tens of faults at the heaviest
 // rates; 100,000 bounds what a hostile schedule file makes us index. Delta

@@ -6,6 +6,7 @@
 #include "core/assert.h"
 #include "core/digest.h"
 #include "core/play_log.h"
+#include "core/snapshot_codec.h"
 
 namespace logact {
 namespace {
@@ -224,6 +225,56 @@ std::string Voter::StateDigest() const {
   digest.AddInt(votes_seen_).AddInt(static_cast<int64_t>(votes_digest_));
   for (const auto& [pos, todo] : to_vote_) digest.AddInt(pos).AddInt(todo.doc_index);
   return digest.Hex();
+}
+
+std::optional<Snapshot> Voter::TakeSnapshot() const {
+  if (played_ == 0) return std::nullopt;
+  Json fields = Json::object();
+  fields["election"] = snapshot_codec::EncodeElection(election_);
+  fields["policy"] = snapshot_codec::EncodePolicy(policy_);
+  fields["active"] = active_;
+  fields["docs"] = Json(docs_);
+  fields["votes_seen"] = votes_seen_;
+  fields["votes_digest"] = votes_digest_;
+  Json to_vote = Json::array();
+  for (const auto& [pos, todo] : to_vote_) {
+    to_vote.push_back(Json{{"pos", pos},
+                           {"intent", snapshot_codec::EncodeIntent(todo.intent)},
+                           {"doc_index", todo.doc_index}});
+  }
+  fields["to_vote"] = std::move(to_vote);
+  return snapshot_codec::Make("voter", std::move(fields), played_);
+}
+
+Status Voter::Restore(const Snapshot& snapshot) {
+  LOGACT_ASSERT_EQ(played_, 0);
+  LOGACT_ASSIGN_OR_RETURN(Json fields, snapshot_codec::Open(snapshot, "voter"));
+  return snapshot_codec::Guard("voter", [&]() -> Status {
+    ElectionState election;
+    PolicyState policy;
+    LOGACT_TRY(snapshot_codec::DecodeElection(fields.at("election"), &election));
+    LOGACT_TRY(snapshot_codec::DecodePolicy(fields.at("policy"), &policy));
+    std::vector<Json> docs = fields.at("docs").get<std::vector<Json>>();
+    std::map<Position, Todo> to_vote;
+    for (const Json& item : fields.at("to_vote")) {
+      LOGACT_ASSIGN_OR_RETURN(IntentPayload intent,
+                              snapshot_codec::DecodeIntent(item.at("intent")));
+      const int64_t doc_index = item.at("doc_index").get<int64_t>();
+      if (doc_index < -1 || doc_index >= static_cast<int64_t>(docs.size())) {
+        return CorruptionError("voter snapshot: doc_index out of range");
+      }
+      to_vote.emplace(item.at("pos").get<Position>(), Todo{std::move(intent), doc_index});
+    }
+    played_ = snapshot.last_pos + 1;
+    election_ = std::move(election);
+    policy_ = std::move(policy);
+    active_ = fields.at("active").get<bool>();
+    docs_ = std::move(docs);
+    to_vote_ = std::move(to_vote);
+    votes_seen_ = fields.at("votes_seen").get<int64_t>();
+    votes_digest_ = fields.at("votes_digest").get<uint64_t>();
+    return Status::Ok();
+  });
 }
 
 }  // namespace logact

@@ -91,6 +91,12 @@ class Voter : public Component {
   Status Step() override;
   std::string StateDigest() const override;
   Position played() const override { return played_; }
+  // The snapshot holds the replicated state: the policy, the election, this
+  // voter's documents and the intents still to judge. The VotingLogic is not
+  // in it: a restored voter re-applies the documents to its logic as it
+  // judges, exactly as a voter that never crashed would.
+  std::optional<Snapshot> TakeSnapshot() const override;
+  Status Restore(const Snapshot& snapshot) override;
 
  private:
   // A live intent this voter still has to judge, with the voter document in

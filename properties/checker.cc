@@ -74,7 +74,8 @@ std::string DescribePolicy(const DeciderPolicy& policy, int64_t version) {
 // The whole checker: shared state plus one object per invariant family.
 class CheckerImpl {
  public:
-  explicit CheckerImpl(CheckOptions options) : safety_(std::move(options)) {}
+  explicit CheckerImpl(CheckOptions options)
+      : recovery_(options.voter_documents), safety_(std::move(options)) {}
 
   void OnRecord(const traces::TraceRecord& record) {
     const int64_t line = ++records_ + 1;  // the header is line 1
@@ -84,9 +85,11 @@ class CheckerImpl {
       OnEffect(*effect, line);
     } else if (const auto* state = std::get_if<traces::StateRecord>(&record)) {
       safety_.OnState(*state, line);
+      recovery_.OnState(*state, line);
+    } else if (const auto* restart = std::get_if<traces::RestartRecord>(&record)) {
+      recovery_.OnRestart(*restart, line);
     }
-    // Fault and restart records are observations that no invariant of the
-    // trace checker judges (REC-STATE is not judged here).
+    // Fault records are observations that no invariant judges.
   }
 
   Report Finish() {
@@ -100,8 +103,7 @@ class CheckerImpl {
         report.not_applicable_reasons[std::string(id)] = "the trace has no effect records";
       }
     }
-    report.not_applicable_reasons[std::string(kRecState)] =
-        "not judged by the trace checker (needs a crash-free replay)";
+    recovery_.Finish(&reporter_, &report);
     report.not_applicable_reasons[std::string(kLiveDecide)] = "judged by sim, swarm and replay";
     report.not_applicable_reasons[std::string(kDetReplay)] = "judged by sim, swarm and replay";
     for (std::string_view id : kAllInvariants) {
@@ -128,6 +130,7 @@ class CheckerImpl {
   DecisionInvariants decisions_;
   ExecutionInvariants execution_;
   DriverInvariants driver_;
+  RecoveryInvariants recovery_;  // before safety_: built from the options safety_ takes
   SafetyInvariants safety_;
   int64_t records_ = 0;
   int64_t effects_ = 0;
@@ -137,6 +140,7 @@ void CheckerImpl::OnEntry(const Entry& entry, int64_t line) {
   if (!log_invariants_.OnEntry(entry, line, &reporter_)) return;
   LOGACT_ASSERT_GE(entry.pos, log_.tail);
   log_.tail = entry.pos + 1;
+  recovery_.OnEntry(entry);
   switch (entry.type) {
     case EntryType::kPolicy:
       decisions_.OnPolicy(entry, line, &log_, &reporter_);

@@ -11,8 +11,10 @@
 //   execution_invariants.cc  EXE-VISIBLE, EXE-COMMITTED, EXE-ONCE, EXE-FAITHFUL, RES-MATCH
 //   driver_invariants.cc     DRV-SERIAL
 //   safety_invariants.cc     SAFE-SPEC, ENV-CONSISTENT
-// REC-STATE, LIVE-DECIDE and DET-REPLAY are not judged here and are always
-// listed as not applicable.
+//   recovery_invariants.cc   REC-STATE (replays the trace's entries through
+//                            crash-free core/ components; judged at Finish)
+// LIVE-DECIDE and DET-REPLAY are not judged here and are always listed as not
+// applicable.
 //
 // Lines: the violation report names 1-based trace lines. The checker numbers
 // records itself (the header is line 1, the k-th record line k+1), which is
@@ -28,8 +30,11 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
+#include <string>
 
+#include "core/json.h"
 #include "core/safety_spec.h"
 #include "models/environment_model.h"
 #include "properties/report.h"
@@ -51,6 +56,10 @@ struct CheckOptions {
   // effects' actions for ENV-CONSISTENT. Default empty: not applicable.
   // Called at most once, when the checker is constructed.
   std::function<std::unique_ptr<models::EnvironmentModel>()> make_environment;
+  // REC-STATE: the voter documents of the scenario (SPEC §6), by voter name,
+  // to rebuild a crash-free voter. Drivers, deciders and executors need no
+  // configuration. Default empty: state records of voters are not judged.
+  std::map<std::string, Json> voter_documents;
 };
 
 class InvariantChecker : public traces::TraceSink {

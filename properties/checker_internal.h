@@ -198,6 +198,35 @@ class SafetyInvariants {
   std::string model_digest_;  // the model's digest when that record was read
 };
 
+// REC-STATE: every component `state` record that follows a `restart` record
+// of the same target is compared with the digest of a crash-free core/
+// component of that principal that played the trace's entries [0, pos).
+// Judged at Finish, when every entry is known; one replica per target is
+// advanced through that target's records in position order.
+class RecoveryInvariants {
+ public:
+  explicit RecoveryInvariants(std::map<std::string, Json> voter_documents);
+  ~RecoveryInvariants();
+  // Every accepted entry, in position order.
+  void OnEntry(const Entry& entry);
+  void OnRestart(const traces::RestartRecord& restart, int64_t line);
+  void OnState(const traces::StateRecord& state, int64_t line);
+  // Judges REC-STATE and fills its applicability into *report.
+  void Finish(Reporter* reporter, Report* report);
+
+ private:
+  struct Judged {
+    traces::StateRecord state;
+    int64_t line = 0;
+    int64_t restart_line = 0;
+  };
+  std::map<std::string, Json> voter_documents_;
+  std::vector<Entry> entries_;
+  std::map<std::string, int64_t> restarts_;  // target -> line of its last restart
+  std::vector<Judged> judged_;
+  int64_t unknown_config_ = 0;  // state records after a restart of an unknown voter
+};
+
 // Helpers shared by the families' messages.
 std::string DescribeVotes(const VoteTally& tally);
 std::string DescribePolicy(const DeciderPolicy& policy, int64_t version);

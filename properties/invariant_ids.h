@@ -45,7 +45,11 @@
 //             an earlier timeout abort does not count).
 // DRV-SERIAL  When a live intent is appended, every earlier live intent has a
 //             result (a restart marker naming it counts) or an abort decision.
-// REC-STATE   Not judged by the trace checker (needs a crash-free replay).
+// REC-STATE   Every component `state` record after a `restart` record of the
+//             same target carries the digest of a crash-free core/ component
+//             of that principal that played the trace's entries [0, pos).
+//             Not applicable without such a record, or when every such record
+//             names a voter whose document is unknown (unknown scenario).
 // ENV-CONSISTENT The digest of the last `state` record with target "env" equals
 //             the digest of a fresh environment model fed the actions of the
 //             effects before it, in trace order (effects of tools whose schema

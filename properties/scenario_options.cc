@@ -14,6 +14,13 @@ CheckOptions ScenarioCheckOptions(const traces::TraceHeader& header,
   // Built-in scenarios live for the whole program, so the pointer stays valid.
   if (options.spec == nullptr) options.spec = &scenario->safety_spec;
   options.make_environment = scenario->make_environment;
+  for (const auto* voters : {&scenario->voters, &scenario->standby_voters}) {
+    for (const models::VoterSpec& spec : *voters) {
+      if (spec.document.contains("voter") && spec.document["voter"].is_string()) {
+        options.voter_documents[spec.document["voter"].get<std::string>()] = spec.document;
+      }
+    }
+  }
   return options;
 }
 

@@ -25,6 +25,7 @@
 #include "core/environment.h"
 #include "core/json.h"
 #include "core/llm.h"
+#include "core/snapshot_store.h"
 
 namespace logact::sim {
 
@@ -37,9 +38,11 @@ struct ComponentRecipe {
   Llm* llm = nullptr;
   ToolEnvironment* environment = nullptr;  // executor only
   const Json* voter_document = nullptr;    // voters only
-  // The snapshot to restore from (null: boot from position 0). A replacement
-  // component may ignore it and replay from 0, which is always correct.
-  const Json* snapshot = nullptr;
+  // The snapshot the simulator will Restore() into the built component right
+  // after building it (null: boot from position 0). Informational for a
+  // replacement: one without snapshot support refuses Restore (the default
+  // of core/component.h) and replays from 0, which is always correct.
+  const Snapshot* snapshot = nullptr;
 };
 
 struct SimHooks {

@@ -20,6 +20,7 @@
 #include "sim/rng.h"
 #include "sim/sim_clock.h"
 #include "sim/simulated_bus.h"
+#include "sim/snapshot_store_sim.h"
 
 namespace logact::sim {
 namespace {
@@ -29,6 +30,16 @@ constexpr char kDriverName[] = "agent";
 constexpr char kDeciderName[] = "d0";
 constexpr char kExecutorName[] = "x0";
 constexpr char kSchedulerStream[] = "scheduler";
+// Snapshots (sim/snapshot_store_sim.h): when to take one, and which ones a
+// crash loses, each from its own stream so neither moves the scheduler.
+constexpr char kSnapshotStream[] = "snapshot";
+constexpr char kSnapshotLossStream[] = "snapshot.loss";
+// After a step, the chance that the stepped component saves a snapshot: often
+// enough that most restarts find one, rare enough to cost little per step.
+constexpr Ratio kSnapshotChance{1, 8};
+// The chance that a crash loses the component's newest snapshot (its write
+// was in flight), so that recovery from an older one and from 0 both run.
+constexpr Ratio kSnapshotLoss{1, 4};
 // Open intents named in a liveness failure: enough to debug, short enough to read.
 constexpr size_t kPendingIntentsListed = 8;
 // Duplicate driver/decider instances started by faults in one run: enough to
@@ -216,6 +227,11 @@ class Runner {
   void CrashOneOf(FaultKind kind, std::string_view role);
   // Drops slot i's component and rebuilds it from its recipe (replay from 0).
   void Restart(size_t index);
+  // After a step of `slot`: a seeded chance to save its snapshot.
+  void MaybeSnapshot(const Slot& slot);
+  // The crash of slot's process (it may lose its newest snapshot), then the
+  // latest snapshot that survived, if any.
+  std::optional<Snapshot> SnapshotAfterCrash(const Slot& slot);
   void Duplicate(FaultKind kind, std::string role, std::string name);
   void ChangePolicy();
   // After a step of slot i: a crash at an append, a fenced stop, a finished catch-up.
@@ -254,6 +270,9 @@ class Runner {
   int64_t policy_version_ = 0;       // the version of the last policy this runner appended
   bool storage_faults_off_ = false;  // the liveness phase turned the storage faults off
   SimReport report_;
+  // Null unless a crash fault can fire: without crashes a snapshot is never read.
+  std::unique_ptr<SimulatedSnapshotStore> snapshots_;
+  std::unique_ptr<Rng> snapshot_rng_;
 };
 
 Runner::Runner(const SimOptions& options, const models::Scenario& scenario,
@@ -359,6 +378,13 @@ Status Runner::Setup() {
     LOGACT_TRY(AddSlot(std::move(executor_recipe)));
   }
   ready_.reserve(slots_.size() + kDuplicatesMax);
+  for (FaultKind kind : {FaultKind::kCrashDriver, FaultKind::kCrashVoter, FaultKind::kCrashDecider,
+                         FaultKind::kCrashExecutor, FaultKind::kCrashMidStep}) {
+    if (options_.faults.rate(kind).IsZero() || snapshots_ != nullptr) continue;
+    snapshots_ = std::make_unique<SimulatedSnapshotStore>(streams_.Stream(kSnapshotLossStream),
+                                                          kSnapshotLoss);
+    snapshot_rng_ = std::make_unique<Rng>(streams_.Stream(kSnapshotStream));
+  }
   return Status::Ok();
 }
 
@@ -521,6 +547,25 @@ void Runner::AfterStep(size_t index) {
                                            reference);
     }
   }
+  MaybeSnapshot(slot);
+}
+
+void Runner::MaybeSnapshot(const Slot& slot) {
+  if (snapshots_ == nullptr || slot.component->Stopped()) return;
+  if (!snapshot_rng_->Chance(kSnapshotChance)) return;
+  std::optional<Snapshot> snapshot = slot.component->TakeSnapshot();
+  if (!snapshot.has_value()) return;
+  LOGACT_ASSERT_EQ(snapshot->last_pos + 1, slot.component->played());
+  Status saved = snapshots_->Save(slot.principal, std::move(*snapshot));
+  LOGACT_ASSERT(saved.ok());  // the simulated store loses writes only at a crash
+}
+
+std::optional<Snapshot> Runner::SnapshotAfterCrash(const Slot& slot) {
+  if (snapshots_ == nullptr) return std::nullopt;
+  if (snapshots_->Crash(slot.principal)) CountPath("snapshot_lost");
+  Result<Snapshot> latest = snapshots_->LoadLatest(slot.principal);
+  if (!latest.has_value()) return std::nullopt;
+  return std::move(latest).value();
 }
 
 std::string Runner::ReferenceDigest(const Slot& slot, Position end) const {
@@ -562,19 +607,29 @@ void Runner::Restart(size_t index) {
   slot.component.reset();
   slot.bus = std::make_unique<CrashPointBus>(bus_, &injector_, slot.principal);
   slot.recipe.bus = slot.bus.get();
+  const std::optional<Snapshot> snapshot = SnapshotAfterCrash(slot);
+  slot.recipe.snapshot = snapshot.has_value() ? &*snapshot : nullptr;
   Result<std::unique_ptr<Component>> rebuilt = Build(slot.recipe);
+  slot.recipe.snapshot = nullptr;  // `snapshot` dies with this call
   LOGACT_ASSERT(rebuilt.has_value());  // the same recipe built it at boot
   slot.component = std::move(rebuilt).value();
+  Position from_pos = 0;
+  // A component without snapshot support (a test replacement) refuses the
+  // snapshot and replays from position 0, which is always correct.
+  // from_pos is where replay starts: last_pos + 1 for a correct component.
+  if (snapshot.has_value() && slot.component->Restore(*snapshot).ok()) {
+    from_pos = slot.component->played();
+  }
   slot.stopped_counted = false;
   slot.catch_up = bus_->Tail();
   ++report_.restarts;
-  CountPath("replay_from_zero");
+  CountPath(from_pos > 0 ? "restore_from_snapshot" : "replay_from_zero");
   if (executor_with_pending_commit) CountPath("executor_restart_after_effect");
   if (!sinks_.empty()) {
     traces::RestartRecord record;
     record.ts = clock_.NowMs();
     record.target = slot.principal;
-    record.from_pos = 0;
+    record.from_pos = from_pos;
     EmitRecord(sinks_, traces::TraceRecord(std::move(record)));
   }
 }
