@@ -97,9 +97,12 @@ BOOST_AUTO_TEST_CASE(EveryMutationKindIsProduced) {
     BOOST_TEST_MESSAGE("mutation " << id << ": produced on " << produced[std::string(id)]
                                    << "/60 traces");
   }
-  // Every trace-checked invariant has a mutation.
-  for (std::string_view id : kTraceCheckedInvariants)
-    BOOST_TEST(produced.contains(std::string(id)), id);
+  // Every trace-checked invariant has a mutation, except REC-STATE: judging it
+  // replays real components, whose digests a generated trace cannot forge
+  // without re-implementing them; the simulator judges it live (engine properties).
+  for (std::string_view id : kTraceCheckedInvariants) {
+    if (id != kRecState) BOOST_TEST(produced.contains(std::string(id)), id);
+  }
 }
 
 // Goal: a mutation is refused (and the trace left unchanged) when the trace
