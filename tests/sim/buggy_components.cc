@@ -1,6 +1,7 @@
 // The deliberately wrong variants of tests/sim/buggy_components.h.
 #include "tests/sim/buggy_components.h"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
@@ -8,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/assert.h"
+#include "core/decider.h"
 #include "core/decider_policy.h"
 #include "core/digest.h"
 #include "core/driver.h"
@@ -44,6 +47,7 @@ class LensBus : public AgentBus {
   virtual TypeFilter Widen(TypeFilter filter) const { return filter; }
   // Maps one entry read below; nullopt hides it.
   virtual std::optional<Entry> Map(Entry entry) const { return entry; }
+  AgentBus* inner() const { return inner_; }
 
  private:
   std::vector<Entry> Rewrite(std::vector<Entry> entries, TypeFilter filter) const {
@@ -100,6 +104,43 @@ class OwnElectsOnlyLens : public LensBus {
 
  private:
   std::set<int64_t> own_epochs_;
+};
+
+// OwnElectsOnlyLens, and every intent appended through it carries the newest
+// epoch on the log instead of its driver's own: the fenced driver's proposals
+// stay live beside the new leader's. Its own intents read back with its own
+// epoch, so it tracks them as in flight; the leader's look fenced to it.
+class ForgedEpochLens : public OwnElectsOnlyLens {
+ public:
+  using OwnElectsOnlyLens::OwnElectsOnlyLens;
+  Result<Position> Append(Entry entry) override {
+    if (entry.type != EntryType::kIntent) return OwnElectsOnlyLens::Append(std::move(entry));
+    LOGACT_ASSIGN_OR_RETURN(std::vector<Entry> elects,
+                            inner()->Read(0, inner()->Tail(), TypeFilter{EntryType::kElect}));
+    const IntentPayload intent = entry.intent();
+    int64_t newest = intent.epoch;
+    for (const Entry& elect : elects) newest = std::max(newest, elect.elect().epoch);
+    Result<Position> pos =
+        OwnElectsOnlyLens::Append(MakeIntent(entry.author, intent.action, intent.driver, newest));
+    if (pos.has_value()) own_intents_[*pos] = intent.epoch;
+    return pos;
+  }
+
+ protected:
+  std::optional<Entry> Map(Entry entry) const override {
+    auto own = entry.type == EntryType::kIntent ? own_intents_.find(entry.pos) : own_intents_.end();
+    if (own != own_intents_.end()) {
+      const IntentPayload intent = entry.intent();
+      Entry mine = MakeIntent(entry.author, intent.action, intent.driver, own->second);
+      mine.pos = entry.pos;
+      mine.ts = entry.ts;
+      return OwnElectsOnlyLens::Map(std::move(mine));
+    }
+    return OwnElectsOnlyLens::Map(std::move(entry));
+  }
+
+ private:
+  std::map<Position, int64_t> own_intents_;  // forged intents: position -> the real epoch
 };
 
 // Owns a lens and the component that reads through it.
@@ -237,13 +278,14 @@ class CompactDecider : public Component {
 };
 
 // ---------------------------------------------------------------------------
-// A second voter of the LLM type: once voter `original` approved an intent
-// that is still undecided, it denies it. A correct decider counts only the
-// first vote of the type, so this voter never changes a decision.
+// A second voter of the rule voter's type: right after voter `original`
+// votes on an undecided intent, it casts the same vote. A correct decider
+// counts only the first vote of the type, so this voter never changes a
+// decision; a decider that counts both sees two approvals of one type.
 
-class LateDissenter : public Component {
+class EchoTwin : public Component {
  public:
-  LateDissenter(AgentBus* bus, std::string original, std::string type)
+  EchoTwin(AgentBus* bus, std::string original, std::string type)
       : bus_(bus),
         name_(original + "-twin"),
         principal_("voter/" + name_),
@@ -261,11 +303,11 @@ class LateDissenter : public Component {
     LOGACT_TRY(PlayLog(*bus_, kPlays, &played_, [this](const Entry& e) { Play(e); }));
     if (due_.empty()) return Status::Ok();
     VotePayload vote;
-    vote.intent = *due_.begin();
+    vote.intent = due_.begin()->first;
     vote.voter = name_;
     vote.voter_type = type_;
-    vote.approve = false;
-    vote.reason = "the twin disagrees";
+    vote.approve = due_.begin()->second;
+    vote.reason = "the twin agrees";
     Result<Position> pos = bus_->Append(MakeVote(principal_, std::move(vote)));
     return pos.has_value() ? Status::Ok() : pos.error();
   }
@@ -279,8 +321,8 @@ class LateDissenter : public Component {
     }
     const VotePayload& vote = entry.vote();
     if (vote.voter == name_) due_.erase(vote.intent);
-    if (vote.voter == original_ && vote.approve && decided_.count(vote.intent) == 0) {
-      due_.insert(vote.intent);
+    if (vote.voter == original_ && decided_.count(vote.intent) == 0) {
+      due_[vote.intent] = vote.approve;
     }
   }
 
@@ -291,7 +333,96 @@ class LateDissenter : public Component {
   std::string type_;
   Position played_ = 0;
   std::set<Position> decided_;
+  std::map<Position, bool> due_;  // intent -> the original's vote to echo
+};
+
+// An admin that changes the decider policy while intents wait for votes:
+// for each live intent it has not seen decided, it appends one policy entry
+// that swaps the policy in force between on_by_default and the first policy
+// it played (the scenario's). The policy in force at each intent is then
+// known, and a later one differs from it while the intent is pending.
+
+class PolicyFlipper : public Component {
+ public:
+  explicit PolicyFlipper(AgentBus* bus) : bus_(bus), principal_("admin/flipper") {}
+  const std::string& principal() const override { return principal_; }
+  bool HasWork() const override { return bus_->Tail() > played_ || !due_.empty(); }
+  int64_t NextWakeMs() const override { return kNeverMs; }
+  Position played() const override { return played_; }
+  std::string StateDigest() const override {
+    return Digest().AddInt(played_).AddInt(policy_.version()).Hex();
+  }
+  Status Step() override {
+    static constexpr TypeFilter kPlays = {EntryType::kPolicy, EntryType::kElect, EntryType::kIntent,
+                                          EntryType::kCommit, EntryType::kAbort};
+    LOGACT_TRY(PlayLog(*bus_, kPlays, &played_, [this](const Entry& e) { Play(e); }));
+    if (due_.empty() || scenario_decider_.is_null()) return Status::Ok();
+    PolicyPayload policy;
+    policy.version = policy_.version() + 1;
+    policy.expected_version = policy_.version();
+    policy.decider = policy_.decider().kind == DeciderKind::kOnByDefault
+                         ? scenario_decider_
+                         : Json{{"kind", "on_by_default"}};
+    Result<Position> pos = bus_->Append(MakePolicy(principal_, std::move(policy)));
+    if (!pos.has_value()) return pos.error();
+    due_.clear();  // one change per batch of new intents
+    return Status::Ok();
+  }
+
+ private:
+  void Play(const Entry& entry) {
+    switch (entry.type) {
+      case EntryType::kPolicy:
+        if (policy_.Apply(entry.policy()) && scenario_decider_.is_null()) {
+          scenario_decider_ = policy_.decider().ToJson();
+        }
+        break;
+      case EntryType::kElect:
+        election_.Apply(entry.elect());
+        break;
+      case EntryType::kIntent:
+        if (!election_.IsFenced(entry.intent())) due_.insert(entry.pos);
+        break;
+      default:
+        due_.erase(entry.decision().intent);
+    }
+  }
+
+  AgentBus* bus_;
+  std::string principal_;
+  Position played_ = 0;
+  PolicyState policy_;
+  ElectionState election_;
+  Json scenario_decider_;  // null until the first policy applied
   std::set<Position> due_;
+};
+
+// A correct component whose Restore() resumes one entry too late: the
+// recovery bug of skipping the snapshot's last position + 1.
+
+class SkipsAfterSnapshot : public Component {
+ public:
+  SkipsAfterSnapshot(const AgentBus* bus, std::unique_ptr<Component> inner)
+      : bus_(bus), inner_(std::move(inner)) {}
+  const std::string& principal() const override { return inner_->principal(); }
+  bool HasWork() const override { return inner_->HasWork(); }
+  int64_t NextWakeMs() const override { return inner_->NextWakeMs(); }
+  Status Step() override { return inner_->Step(); }
+  bool Stopped() const override { return inner_->Stopped(); }
+  std::string StateDigest() const override { return inner_->StateDigest(); }
+  Position played() const override { return inner_->played(); }
+  std::optional<Snapshot> TakeSnapshot() const override { return inner_->TakeSnapshot(); }
+  Status Restore(const Snapshot& snapshot) override {
+    Snapshot skipping = snapshot;
+    // The bug; only where the entry to skip is already on the log, so that
+    // the component never stands beyond the tail.
+    if (snapshot.last_pos + 2 <= bus_->Tail()) ++skipping.last_pos;
+    return inner_->Restore(skipping);
+  }
+
+ private:
+  const AgentBus* bus_;
+  std::unique_ptr<Component> inner_;
 };
 
 // Two components stepped as one (the scenario's voter and its twin).
@@ -414,6 +545,25 @@ bool IsLlmVoter(const ComponentRecipe& recipe) {
          !recipe.voter_document->contains("rules");
 }
 
+bool IsRuleVoter(const ComponentRecipe& recipe) {
+  return recipe.role == "voter" && recipe.voter_document != nullptr &&
+         recipe.voter_document->contains("rules");
+}
+
+// The scenario's rule voter, as the simulator builds it.
+std::unique_ptr<Component> RuleVoter(const ComponentRecipe& recipe) {
+  VoterOptions options;
+  options.name = recipe.voter_document->value("voter", recipe.name);
+  options.type = recipe.voter_document->value("type", std::string("rules"));
+  options.bus = recipe.bus;
+  options.clock = recipe.clock;
+  Result<VoterConfig> config =
+      ParseVoterConfig(*recipe.voter_document, "voters[" + options.name + "]");
+  LOGACT_ASSERT(config.has_value());  // the scenario's document
+  return std::make_unique<Voter>(std::move(options),
+                                 std::make_unique<RuleVotingLogic>(std::move(config).value()));
+}
+
 std::unique_ptr<Component> LlmVoter(const ComponentRecipe& recipe, bool allow_on_failure) {
   VoterOptions options;
   options.name = recipe.voter_document->value("voter", recipe.name);
@@ -497,6 +647,8 @@ const char* KnownBugName(KnownBug bug) {
       return "bus-loses-acked-append-on-crash";
     case KnownBug::kDriverIgnoresFencing:
       return "driver-ignores-fencing";
+    case KnownBug::kRecoverySkipsSnapshotPosition:
+      return "recovery-skips-snapshot-position";
   }
   return "?";
 }
@@ -526,11 +678,11 @@ SimHooks HooksFor(KnownBug bug, bool with_bug) {
         if (recipe.role == "decider") {
           return std::make_unique<CompactDecider>(recipe, DeciderBugs{with_bug, false});
         }
-        if (!IsLlmVoter(recipe)) return nullptr;
-        std::unique_ptr<Component> voter = LlmVoter(recipe, false);
-        auto twin = std::make_unique<LateDissenter>(
+        if (!IsRuleVoter(recipe)) return nullptr;
+        std::unique_ptr<Component> voter = RuleVoter(recipe);
+        auto twin = std::make_unique<EchoTwin>(
             recipe.bus, recipe.voter_document->value("voter", recipe.name),
-            recipe.voter_document->value("type", std::string("llm")));
+            recipe.voter_document->value("type", std::string("rules")));
         return std::make_unique<Pair>(std::move(voter), std::move(twin));
       };
       break;
@@ -538,7 +690,9 @@ SimHooks HooksFor(KnownBug bug, bool with_bug) {
       hooks.make_component =
           [with_bug](const ComponentRecipe& recipe) -> std::unique_ptr<Component> {
         if (recipe.role != "decider") return nullptr;
-        return std::make_unique<CompactDecider>(recipe, DeciderBugs{false, with_bug});
+        return std::make_unique<Pair>(
+            std::make_unique<CompactDecider>(recipe, DeciderBugs{false, with_bug}),
+            std::make_unique<PolicyFlipper>(recipe.bus));
       };
       break;
     case KnownBug::kExecutorReexecutesAfterRestart:
@@ -572,7 +726,7 @@ SimHooks HooksFor(KnownBug bug, bool with_bug) {
       if (!with_bug) break;
       hooks.make_component = [](const ComponentRecipe& recipe) -> std::unique_ptr<Component> {
         if (recipe.role != "driver") return nullptr;
-        auto lens = std::make_unique<OwnElectsOnlyLens>(recipe.bus);
+        auto lens = std::make_unique<ForgedEpochLens>(recipe.bus);
         DriverOptions options;
         options.name = recipe.name;
         options.bus = lens.get();
@@ -580,6 +734,15 @@ SimHooks HooksFor(KnownBug bug, bool with_bug) {
         options.llm = recipe.llm;
         auto driver = std::make_unique<Driver>(std::move(options));
         return std::make_unique<WithLens>(std::move(lens), std::move(driver));
+      };
+      break;
+    case KnownBug::kRecoverySkipsSnapshotPosition:
+      if (!with_bug) break;
+      hooks.make_component = [](const ComponentRecipe& recipe) -> std::unique_ptr<Component> {
+        if (recipe.role != "decider") return nullptr;
+        auto decider =
+            std::make_unique<Decider>(DeciderOptions{recipe.name, recipe.bus, recipe.clock});
+        return std::make_unique<SkipsAfterSnapshot>(recipe.bus, std::move(decider));
       };
       break;
   }

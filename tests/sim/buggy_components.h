@@ -26,10 +26,12 @@ enum class KnownBug {
   // Executor: runs aborted intents too (reads every abort as a commit).
   kExecutorIgnoresDecisions,
   // Decider: counts every vote of a voter type, not only the first (with a
-  // second, always-approving voter of the LLM type next to the scenario's).
+  // twin of the scenario's rule voter, of the same type, that echoes each of
+  // its votes at once).
   kDeciderCountsTypeTwice,
   // Decider: judges each intent by the latest policy instead of the policy in
-  // force at the intent's position.
+  // force at the intent's position (with an admin that changes the decider
+  // policy while each intent waits for its votes).
   kDeciderUsesLatestPolicy,
   // Executor: after a restart, executes the committed intents that have no
   // result again instead of appending a restart marker.
@@ -39,8 +41,13 @@ enum class KnownBug {
   // Bus: a crash loses the last acknowledged append.
   kBusLosesAckedAppendOnCrash,
   // Driver: never learns that a newer driver was elected (hides their elect
-  // entries from itself), so it keeps proposing after it was fenced.
+  // entries from itself) and stamps its intents with the newest epoch on the
+  // log as if that election were its own, so it keeps proposing live intents
+  // beside the new leader after it was fenced.
   kDriverIgnoresFencing,
+  // Recovery: a component restored from a snapshot resumes at last_pos + 2,
+  // skipping the entry right after the snapshot.
+  kRecoverySkipsSnapshotPosition,
 };
 
 const char* KnownBugName(KnownBug bug);

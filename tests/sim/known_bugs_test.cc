@@ -119,9 +119,34 @@ BOOST_AUTO_TEST_CASE(LlmVoterAllowingOnFailureViolatesSafeSpec) {
       {KnownBug::kLlmVoterAllowsOnFailure, "hot-swap-attack", "llm_failure=0.5", "SAFE-SPEC"});
 }
 
-// Not in the suite yet (variants in buggy_components.cc): decider-counts-type-twice and
-// driver-ignores-fencing were not caught within 1,000 seeds; decider-uses-latest-policy is
-// caught on hot-swap, but by LIVE-DECIDE, not DEC-JUSTIFIED.
+// A decider that counts both votes of one voter type (the rule voter and a
+// twin of its type that echoes it) commits on two "rules" approvals before
+// the LLM judge voted (DEC-JUSTIFIED).
+BOOST_AUTO_TEST_CASE(DeciderCountingTypeTwiceViolatesDecJustified) {
+  ExpectCaught({KnownBug::kDeciderCountsTypeTwice, "bank-pay-bill", "none", "DEC-JUSTIFIED"});
+}
+
+// A decider that judges by the latest policy decides an intent by a policy
+// that came after it (an admin swaps the decider policy while each intent
+// waits for its votes) (DEC-JUSTIFIED).
+BOOST_AUTO_TEST_CASE(DeciderUsingLatestPolicyViolatesDecJustified) {
+  ExpectCaught({KnownBug::kDeciderUsesLatestPolicy, "bank-pay-bill", "none", "DEC-JUSTIFIED"});
+}
+
+// A driver that ignores a newer election and keeps proposing live intents
+// beside the new leader puts two live intents in flight (DRV-SERIAL).
+BOOST_AUTO_TEST_CASE(DriverIgnoringFencingViolatesDrvSerial) {
+  ExpectCaught(
+      {KnownBug::kDriverIgnoresFencing, "bank-pay-bill-duplicate-driver", "none", "DRV-SERIAL"});
+}
+
+// A recovery that resumes one entry after the snapshot's next position
+// rebuilds a state no crash-free replica has (REC-STATE, judged by the
+// simulator live and by the trace checker on the state records).
+BOOST_AUTO_TEST_CASE(RecoverySkippingSnapshotPositionViolatesRecState) {
+  ExpectCaught({KnownBug::kRecoverySkipsSnapshotPosition, "bank-pay-bill", "crash_decider=0.05",
+                "REC-STATE"});
+}
 
 BOOST_AUTO_TEST_SUITE_END()
 
