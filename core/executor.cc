@@ -43,7 +43,6 @@ struct Executor::State {
   // This instance (not replicated).
   enum class Boot { kNotSent, kSent, kUnknown } boot = Boot::kNotSent;
   Position marker_pos = kNoPosition;     // our restart marker, once known
-  Position marker_search_from = 0;       // after kUnknown: where ours may be
   Position marker_intent = kNoPosition;  // the p our marker names
   bool booted = false;                   // our marker has been played
   bool stopped = false;
@@ -105,11 +104,11 @@ void Executor::State::PlayResult(const Entry& entry) {
   Fold(result.intent, result.restart ? 2 : 3);
   if (result.restart) {
     ++markers_seen;
-    if (boot == Boot::kUnknown && entry.pos >= marker_search_from && entry.author == principal &&
-        result.intent == marker_intent) {
-      boot = Boot::kSent;
-      marker_pos = entry.pos;
-    }
+    // A marker found after our append's outcome was unknown is never claimed:
+    // another instance with our principal (a second recoverer) may have
+    // appended an identical one, and if both claimed it both would execute.
+    // The next Step appends a fresh marker instead; an extra marker is
+    // harmless (it names the same or no intent, and fences the older instance).
     if (entry.pos == marker_pos) {
       booted = true;
     } else if (booted) {
@@ -132,7 +131,6 @@ Status Executor::State::Boot() {
   marker.ok = false;
   marker.restart = true;
   marker.output = "executor restarted";
-  marker_search_from = options.bus->Tail();
   Result<Position> pos = options.bus->Append(MakeResult(principal, std::move(marker)));
   if (!pos.has_value()) {
     if (pos.error().code() == StatusCode::kUnknownOutcome) boot = Boot::kUnknown;

@@ -18,8 +18,10 @@
 // declared idempotent, so a re-submitted call is applied once.
 //
 // Boot, precisely: the first Step() replays and appends the marker; if the
-// append's outcome is unknown, the next Step() looks for it on the log before
-// appending another. A committed intent already pending when the executor
+// append's outcome is unknown, the next Step() appends a fresh marker rather
+// than claim one it finds on the log: a second instance with the same
+// principal may have appended an identical marker, and claiming it would let
+// both instances execute (EXE-ONCE). A surplus marker is harmless. A committed intent already pending when the executor
 // boots is the one its marker names: it is never run by this instance, since
 // a predecessor may have run it. An Environment error (kUnavailable) becomes
 // result {ok:false, output:"tool unavailable: ..."}: never retried.

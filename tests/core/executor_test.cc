@@ -252,6 +252,28 @@ BOOST_FIXTURE_TEST_CASE(UnknownOutcomeResultIsNeitherRepeatedNorReexecuted, Fixt
   BOOST_TEST(env.calls.size() == 2);
 }
 
+BOOST_FIXTURE_TEST_CASE(UnknownOutcomeMarkerIsNotClaimedFromATwin, Fixture) {
+  // Goal: two instances with one principal (two recoverers): the one whose
+  // marker append was lost never claims the twin's identical marker, so the
+  // committed intent runs once (before, both claimed it and both executed).
+  FlakyBus flaky(&bus);
+  logact::Executor first(Options("x0", &flaky));
+  logact::Executor twin(Options("x0"));
+  flaky.FailNext(FlakyBus::Fault::kUnknownLost);
+  BOOST_TEST((first.Step().code() == StatusCode::kUnknownOutcome));
+  BOOST_TEST(twin.Step().ok());  // the twin's identical marker lands
+  RunUntilQuiet({&first, &twin}, clock);
+  // The first instance appended a fresh marker of its own, which fences the twin.
+  BOOST_TEST(Results().size() == 2);
+  BOOST_TEST(twin.Stopped());
+  BOOST_TEST(!first.Stopped());
+  const Position p = AppendIntent(bus, "agent", 1, "a");
+  AppendDecision(bus, p, true);
+  RunUntilQuiet({&first, &twin}, clock);
+  BOOST_TEST(ToolResults().size() == 1);
+  BOOST_TEST(env.calls.size() == 1);
+}
+
 BOOST_FIXTURE_TEST_CASE(ReplayDigestEquality, Fixture) {
   // Goal: a fresh executor replaying the same prefix (intents, decisions,
   // results, markers) reaches the same digest, which moves with the log.

@@ -106,6 +106,19 @@ BOOST_AUTO_TEST_CASE(ReadSettlesAnUnsyncedRecord) {
   BOOST_TEST(bus.Tail() == 1);
 }
 
+// Goal: two executor instances with one principal (two recoverers) never both
+// execute. Before the fix an instance whose marker append had an unknown
+// outcome claimed the other instance's identical marker as its own, so both
+// ran intent 6 (EXE-ONCE).
+BOOST_AUTO_TEST_CASE(UnknownOutcomeMarkerIsNeverClaimed) {
+  const Case cases[] = {
+      {"bank-pay-bill-two-recoverers", 999, "heavy", "EXE-ONCE"},
+      {"bank-pay-bill-two-recoverers", 1032, "heavy", "EXE-ONCE"},
+      {"bank-pay-bill-two-recoverers", 1290, "heavy", "EXE-ONCE"},
+  };
+  for (const Case& c : cases) ExpectAllHold(c);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
