@@ -9,6 +9,8 @@
 // regexes, password rules), an LLM voter with an unknown vote, all_of.
 #include <benchmark/benchmark.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "core/safety_spec.h"
@@ -132,6 +134,11 @@ void BM_ValidatePolicy(benchmark::State& state) {
   state.counters["smt2_bytes_total"] = static_cast<double>(bytes_total);
   state.counters["smt2_bytes_max"] = static_cast<double>(bytes_max);
   state.counters["dead_rules"] = static_cast<double>(sized.dead_rules.size());
+  if (std::getenv("LOGACT_BENCH_QUERIES") != nullptr) {
+    for (const verify::QueryStat& query : sized.queries)
+      std::fprintf(stderr, "%s %s %.1f ms %zu bytes\n", query.name.c_str(), query.result.c_str(),
+                   query.ms, query.smt2_bytes);
+  }
 }
 BENCHMARK(BM_ValidatePolicy)->Arg(50)->Arg(200)->Unit(benchmark::kMillisecond);
 

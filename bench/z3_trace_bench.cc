@@ -6,6 +6,8 @@
 // slowest single query (seconds).
 #include <benchmark/benchmark.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 
 #include "properties/checker.h"
@@ -53,7 +55,13 @@ void BM_Z3Check(benchmark::State& state) {
     ok = ok && result->ok();
     background = result->background_assertions;
     encode = result->encode_seconds;
-    for (const auto& query : result->queries) slowest = std::max(slowest, query.seconds);
+    for (const auto& query : result->queries) {
+      slowest = std::max(slowest, query.seconds);
+      if (std::getenv("LOGACT_BENCH_QUERIES") != nullptr) {
+        std::fprintf(stderr, "  %s %s flags=%lld %.3f s\n", query.invariant.c_str(),
+                     query.answer.c_str(), static_cast<long long>(query.flags), query.seconds);
+      }
+    }
   }
   if (!ok) state.SkipWithError("a valid trace failed the Z3 check");
   state.counters["records"] = static_cast<double>(trace.records.size());

@@ -8,6 +8,7 @@
 
 #include "cli/command.h"
 #include "cli/json_file.h"
+#include "core/limits.h"
 #include "verify/policy_check.h"
 #include "verify/policy_verifier.h"
 
@@ -18,7 +19,7 @@ struct ValidateArgs {
   std::string policy;
   std::string spec;
   std::string smtlib_dir;
-  int64_t timeout_ms = 0;
+  int64_t timeout_ms = limits::kPolicyQueryTimeoutMsDefault;
   bool json = false;
 };
 
@@ -27,7 +28,7 @@ struct DiffArgs {
   std::string new_policy;
   std::string spec;
   std::string smtlib_dir;
-  int64_t timeout_ms = 0;
+  int64_t timeout_ms = limits::kPolicyQueryTimeoutMsDefault;
   bool json = false;
 };
 
@@ -150,7 +151,9 @@ void AddCommonOptions(CLI::App* cmd, std::string* spec, std::string* smtlib_dir,
                       int64_t* timeout_ms, bool* json) {
   cmd->add_option("--spec", *spec, "Safety spec JSON (tools, forbidden, benign)")->required();
   cmd->add_option("--smtlib", *smtlib_dir, "Write every query as SMT-LIB 2 into this directory");
-  cmd->add_option("--timeout-ms", *timeout_ms, "Z3 time-out per query in ms (0: none)")
+  cmd->add_option("--timeout-ms", *timeout_ms,
+                  "Z3 time-out per query in ms (0: none); a time-out answers unknown")
+      ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--json", *json, "Print one JSON object");
 }

@@ -85,4 +85,9 @@ static_assert(kRegexProgramMax >= 4 * static_cast<size_t>(kRegexRepeatMax),
               "a single counted repetition at the largest count must compile");
 static_assert(kRulesPerVoterMax >= 200, "the policy benchmark validates 200 rules");
 
+// Default Z3 time-out per query of `logact voters validate|diff`, in ms: a
+// string query that runs away (Z3's sequence solver can) ends as "unknown"
+// (exit 1, never "safe") instead of hanging the command; --timeout-ms 0 lifts it.
+inline constexpr int64_t kPolicyQueryTimeoutMsDefault = 10'000;
+
 }  // namespace logact::limits

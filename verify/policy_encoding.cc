@@ -275,6 +275,21 @@ z3::expr ActionEncoding::EncodeArg(const Condition& condition) {
 }
 
 // op(value) for a present argument of a known type (core/condition.cc EvaluateArg).
+namespace {
+
+// The regex of the strings that have `operand` (a string) after any prefix
+// (`any_before`) and before any suffix (`any_after`).
+z3::expr Affix(z3::context& ctx, const Json& operand, bool any_before, bool any_after) {
+  z3::sort strings = ctx.string_sort();
+  const z3::expr all = z3::re_full(ctx.re_sort(strings));
+  z3::expr re = z3::to_re(ByteString(ctx, operand.get<std::string>()));
+  if (any_before) re = z3::concat(all, re);
+  if (any_after) re = z3::concat(re, all);
+  return re;
+}
+
+}  // namespace
+
 z3::expr ActionEncoding::EncodeOp(const Condition& condition, const ArgVar& var) {
   const Json& operand = condition.value;
   auto equal = [&](const Json& item) -> z3::expr {
@@ -316,14 +331,18 @@ z3::expr ActionEncoding::EncodeOp(const Condition& condition, const ArgVar& var)
       for (const Json& item : operand) any = any || equal(item);
       return any;
     }
+    // prefix/suffix/contains as regex membership: Z3 4.8's sequence solver
+    // handles a negated `str.contains` by unfolding it and often gives up
+    // (dead-rule queries of the policy bench timed out), while a negated
+    // regex is decided by derivatives.
     case ArgOp::kPrefix:
-      return is_string ? z3::prefixof(ByteString(ctx_, operand.get<std::string>()), var.value)
+      return is_string ? z3::in_re(var.value, Affix(ctx_, operand, false, true))
                        : ctx_.bool_val(false);
     case ArgOp::kSuffix:
-      return is_string ? z3::suffixof(ByteString(ctx_, operand.get<std::string>()), var.value)
+      return is_string ? z3::in_re(var.value, Affix(ctx_, operand, true, false))
                        : ctx_.bool_val(false);
     case ArgOp::kContains:
-      return is_string ? var.value.contains(ByteString(ctx_, operand.get<std::string>()))
+      return is_string ? z3::in_re(var.value, Affix(ctx_, operand, true, true))
                        : ctx_.bool_val(false);
     case ArgOp::kMatches:
       LOGACT_ASSERT(condition.regex != nullptr);
@@ -418,23 +437,42 @@ VoterSetEncoding::VoterSetEncoding(z3::context& ctx, ActionEncoding& action, con
 }
 
 z3::expr VoterSetEncoding::RuleVerdict(const VoterConfig& voter, std::optional<size_t> skip) const {
-  const size_t index = static_cast<size_t>(&voter - set_.voters.data());
-  z3::expr deny = ctx_.bool_val(false);
-  z3::expr allow = ctx_.bool_val(false);
-  for (size_t r = 0; r < voter.rules.size(); ++r) {
-    if (skip == r) continue;
-    if (voter.rules[r].effect == RuleEffect::kDeny) {
-      deny = deny || rule_matches_[index][r];
-    } else {
-      allow = allow || rule_matches_[index][r];
-    }
-  }
+  const z3::expr deny = MatchesOf(voter, RuleEffect::kDeny, skip);
+  const z3::expr allow = MatchesOf(voter, RuleEffect::kAllow, skip);
   return !deny && (allow || ctx_.bool_val(voter.default_allow));
+}
+
+// Whether some rule of `effect` other than `skip` matches (one flat `or`).
+z3::expr VoterSetEncoding::MatchesOf(const VoterConfig& voter, RuleEffect effect,
+                                     std::optional<size_t> skip) const {
+  const size_t index = static_cast<size_t>(&voter - set_.voters.data());
+  z3::expr_vector matches(ctx_);
+  for (size_t r = 0; r < voter.rules.size(); ++r) {
+    if (skip != r && voter.rules[r].effect == effect) matches.push_back(rule_matches_[index][r]);
+  }
+  return matches.empty() ? ctx_.bool_val(false) : z3::mk_or(matches);
 }
 
 z3::expr VoterSetEncoding::VerdictWithout(size_t voter, size_t rule) const {
   LOGACT_ASSERT(set_.voters[voter].is_rule_voter);
   return RuleVerdict(set_.voters[voter], rule);
+}
+
+// With D/A the other deny/allow rules and d the default: removing deny rule r
+// changes the verdict iff r matches ∧ ¬D ∧ (A ∨ d); removing allow rule r iff
+// r matches ∧ ¬D ∧ ¬A ∧ ¬d (verdict = ¬deny ∧ (allow ∨ d)).
+z3::expr VoterSetEncoding::RuleChanges(size_t voter, size_t rule) const {
+  const VoterConfig& config = set_.voters[voter];
+  LOGACT_ASSERT(config.is_rule_voter);
+  LOGACT_ASSERT(rule < config.rules.size());
+  const z3::expr matches = rule_matches_[voter][rule];
+  const z3::expr other_deny = MatchesOf(config, RuleEffect::kDeny, rule);
+  const z3::expr other_allow = MatchesOf(config, RuleEffect::kAllow, rule);
+  const z3::expr by_default = ctx_.bool_val(config.default_allow);
+  if (config.rules[rule].effect == RuleEffect::kDeny) {
+    return matches && !other_deny && (other_allow || by_default);
+  }
+  return matches && !other_deny && !other_allow && !by_default;
 }
 
 // The vote that counts for `type`: the selected voter's (out-of-range

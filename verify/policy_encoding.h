@@ -111,6 +111,11 @@ class VoterSetEncoding {
   const std::vector<z3::expr>& votes() const { return votes_; }
   // The verdict of rule voter `voter` with rule `rule` removed.
   z3::expr VerdictWithout(size_t voter, size_t rule) const;
+  // votes()[voter] != VerdictWithout(voter, rule), written as a conjunction
+  // the solver propagates at once (the rule matches, no other deny rule
+  // matches, and the rest of the verdict hinges on it) instead of the XOR of
+  // two 200-rule formulas, which Z3's string solver explores far more slowly.
+  z3::expr RuleChanges(size_t voter, size_t rule) const;
   // Commits under the open choices, with `votes` as the voters' votes.
   z3::expr Commits(const std::vector<z3::expr>& votes) const;
   z3::expr Commits() const { return Commits(votes_); }
@@ -126,6 +131,7 @@ class VoterSetEncoding {
 
  private:
   z3::expr RuleVerdict(const VoterConfig& voter, std::optional<size_t> skip) const;
+  z3::expr MatchesOf(const VoterConfig& voter, RuleEffect effect, std::optional<size_t> skip) const;
   z3::expr CountedVote(const std::string& type, const std::vector<z3::expr>& votes) const;
 
   z3::context& ctx_;

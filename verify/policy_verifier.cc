@@ -279,7 +279,7 @@ Status DeadRules(z3::context& ctx, ActionEncoding& action, const VoterSetEncodin
     const z3::expr sensitive = encoding.Commits(approve) != encoding.Commits(deny);
     for (size_t r = 0; r < voter.rules.size(); ++r) {
       const RuleRef ref{voter.name, voter.rules[r].id};
-      const z3::expr changes = encoding.votes()[v] != encoding.VerdictWithout(v, r);
+      const z3::expr changes = encoding.RuleChanges(v, r);
       LOGACT_ASSIGN_OR_RETURN(
           Outcome outcome, runner.Run("dead." + voter.name + "." + ref.rule, changes && sensitive));
       if (outcome.result == z3::unsat) {
