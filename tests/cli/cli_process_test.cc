@@ -84,6 +84,46 @@ BOOST_AUTO_TEST_CASE(SimThenCheckThenReplay) {
   BOOST_TEST(json::parse(replay.out).at("identical").get<bool>());
 }
 
+// `check --engine both` takes REC-STATE (component replay, not encoded in SMT)
+// from the native checker and says so: a clean trace with restarts passes, and
+// an altered state digest fails it without a spurious engine disagreement.
+BOOST_AUTO_TEST_CASE(CheckBothTakesRecStateFromNative) {
+  const fs::path dir = ScratchDir("check-both-rec-state");
+  const std::string trace = (dir / "t.jsonl").string();
+  ProcessResult sim = RunLogact(dir, {"sim", "--scenario", "bank-pay-bill", "--seed", "1",
+                                      "--faults", "crash_decider=1/20", "--trace", trace});
+  BOOST_TEST_REQUIRE(sim.exit_code == 0, sim.out + sim.err);
+  ProcessResult clean = RunLogact(dir, {"check", trace, "--engine", "both", "--json"});
+  BOOST_TEST_REQUIRE(clean.exit_code == 0, clean.out + clean.err);
+  const json clean_out = json::parse(clean.out);
+  BOOST_TEST(clean_out.at("native_only") == json::array({"REC-STATE"}), clean.out);
+  BOOST_TEST(clean_out.at("disagree").empty());
+
+  // Flip the first hex digit of every decider state digest.
+  std::string text = ReadWholeFile(trace);
+  int altered = 0;
+  for (size_t at = text.find("\"kind\":\"state\""); at != std::string::npos;
+       at = text.find("\"kind\":\"state\"", at + 1)) {
+    const size_t end = text.find('\n', at);
+    const size_t target = text.find("\"target\":\"decider/", at);
+    const size_t digest = text.find("\"digest\":\"", at);
+    if (target > end || digest > end) continue;
+    char& c = text[digest + 10];
+    c = c == '0' ? '1' : '0';
+    ++altered;
+  }
+  BOOST_TEST_REQUIRE(altered > 0, "no decider state record: the fault plan made no restart");
+  std::ofstream(trace, std::ios::binary | std::ios::trunc) << text;
+  ProcessResult bad = RunLogact(dir, {"check", trace, "--engine", "both", "--json"});
+  BOOST_TEST(bad.exit_code == 1, bad.out + bad.err);
+  const json bad_out = json::parse(bad.out);
+  BOOST_TEST(!bad_out.at("ok").get<bool>());
+  BOOST_TEST(bad_out.at("disagree").empty(), bad.out);
+  ProcessResult text_mode = RunLogact(dir, {"check", trace, "--engine", "both"});
+  BOOST_TEST(text_mode.out.find("NATIVE ONLY REC-STATE") != std::string::npos, text_mode.out);
+  BOOST_TEST(text_mode.out.find("VIOLATED") != std::string::npos, text_mode.out);
+}
+
 // A trace whose record was edited no longer replays: exit 1 names the first differing line.
 BOOST_AUTO_TEST_CASE(ReplayNamesFirstDifferingLine) {
   const fs::path dir = ScratchDir("replay-differs");
