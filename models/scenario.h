@@ -24,10 +24,13 @@
 
 namespace logact::models {
 
-// Mail from a user that starts (or continues) a task, delivered at a virtual time.
+// Mail from a user that starts (or continues) a task, delivered at a virtual
+// time, and for a follow-up only once the user has read the answers it replies
+// to: a user does not write "Thanks! Now ..." before the first answer came.
 struct ScheduledMail {
-  int64_t at_ms = 0;
-  std::string from;  // appended as external/<from>
+  int64_t at_ms = 0;          // offset from the start of the task round
+  int64_t after_outputs = 0;  // delivered once this many outputs of the round are on the log
+  std::string from;           // appended as external/<from>
   std::string body;
 };
 

@@ -324,6 +324,7 @@ Status Runner::Setup() {
                            Json{{"pos", fault.pos}, {"outcome", std::string(fault.outcome)}});
           if (fault.outcome == "torn") CountPath("torn_write");
           if (fault.outcome == "unsynced") CountPath("unacked_write");
+          if (fault.kind == "lost_unacked" && fault.outcome == "lost") CountPath("lost_unacked");
         });
     storage_ = simulated.get();
     storage = std::move(simulated);
@@ -454,8 +455,13 @@ bool Runner::AllMailDelivered() const {
 }
 
 int64_t Runner::NextMailMs() const {
-  if (next_mail_ < mails_.size()) return round_start_ms_ + mails_[next_mail_].at_ms;
-  return kNeverMs;
+  if (next_mail_ >= mails_.size()) return kNeverMs;
+  // A follow-up waits for the outputs it answers: no timer, the output's
+  // append (a component step) is what makes it due.
+  const int64_t outputs_this_round =
+      bus_->facts().count(EntryType::kOutput) - finals_per_round_ * round_;
+  if (outputs_this_round < mails_[next_mail_].after_outputs) return kNeverMs;
+  return round_start_ms_ + mails_[next_mail_].at_ms;
 }
 
 void Runner::DeliverDueMail() {
