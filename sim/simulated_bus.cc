@@ -83,7 +83,10 @@ SimulatedBus::WriteDraws SimulatedBus::Draw() {
     draws.torn = torn_stream_.Chance(rates_.torn_write);
     draws.torn_keep_per_mille = static_cast<size_t>(torn_stream_.Uniform(1000));
   }
-  if (!rates_.lost_unacked.IsZero()) draws.unsynced = lost_stream_.Chance(rates_.lost_unacked);
+  if (!rates_.lost_unacked.IsZero()) {
+    draws.unsynced = lost_stream_.Chance(rates_.lost_unacked);
+    draws.unsynced_lost = (lost_stream_.NextU64() >> 63) != 0;
+  }
   return draws;
 }
 
@@ -162,6 +165,10 @@ Result<Position> SimulatedBus::Append(Entry entry) {
   entry.pos = pos;
   entry.ts = clock_->NowMs();
   const std::string unknown = "simulated storage: append at " + std::to_string(pos);
+  if (draws.unsynced && draws.unsynced_lost && !draws.torn) {
+    Report("lost_unacked", pos, "lost", 0);
+    return UnknownOutcomeError(unknown + " was not acknowledged");
+  }
   if (draws.torn || draws.unsynced) {
     StoreUnsynced(entry, draws);
     Report(draws.torn ? "torn_write" : "lost_unacked", pos, draws.torn ? "torn" : "unsynced", 0);

@@ -82,8 +82,11 @@ struct StorageFaultRates {
   int64_t append_timeout_ms = 100;
   // Probability per write that the record is torn (never visible, slot re-filled).
   Ratio torn_write{0, 1};
-  // Probability per write that the record stays unsynced (kUnknownOutcome;
-  // synced by the next Append or Sync, dropped by a Crash before that).
+  // Probability per write that the record is not acknowledged (kUnknownOutcome).
+  // Half of those are lost at once (the write never reached the medium); the
+  // other half stay unsynced: synced by the next operation on the bus, dropped
+  // by a Crash before that. Without the immediate half a loss needed a crash
+  // between the write and the writer's own next read, which no seed reached.
   Ratio lost_unacked{0, 1};
 
   // True if any rate is non-zero.
@@ -176,6 +179,7 @@ class SimulatedBus : public AgentBus {
     bool torn = false;
     size_t torn_keep_per_mille = 0;
     bool unsynced = false;
+    bool unsynced_lost = false;  // with unsynced: lost at once, never stored
   };
 
   // The sync behind Sync and every read: const because a read settles what
