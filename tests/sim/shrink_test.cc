@@ -50,6 +50,11 @@ const std::vector<ShrinkCase>& Cases() {
       {KnownBug::kBusLosesAckedAppendOnCrash, "bank-pay-bill", "crash=0.01", "LOG-DENSE"},
       {KnownBug::kLlmVoterAllowsOnFailure, "hot-swap-attack", "llm_failure=0.5,clock_jump=1/100",
        "SAFE-SPEC"},
+      {KnownBug::kDeciderCountsTypeTwice, "bank-pay-bill", "none", "DEC-JUSTIFIED"},
+      {KnownBug::kDeciderUsesLatestPolicy, "bank-pay-bill", "none", "DEC-JUSTIFIED"},
+      {KnownBug::kDriverIgnoresFencing, "bank-pay-bill-duplicate-driver", "none", "DRV-SERIAL"},
+      {KnownBug::kRecoverySkipsSnapshotPosition, "bank-pay-bill", "crash_decider=0.05",
+       "REC-STATE"},
   };
   return cases;
 }
