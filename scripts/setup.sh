@@ -9,7 +9,7 @@ packages=(
   libbenchmark-dev   # bench/ (Google Benchmark)
   sqlite3            # inspecting swarm databases by hand
   parallel           # the GNU parallel path of `logact swarm --shard` (tested)
-  clang              # libFuzzer targets (fuzz/)
+  clang libclang-rt-14-dev  # libFuzzer targets (fuzz/, scripts/fuzz_ci.sh in CI)
   chromium chromium-driver  # the trace viewer's headless-browser test
 )
 
