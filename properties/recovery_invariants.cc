@@ -12,6 +12,7 @@
 #include "core/decider.h"
 #include "core/driver.h"
 #include "core/executor.h"
+#include "core/replica_io.h"
 #include "core/voter.h"
 #include "core/voter_config.h"
 #include "properties/checker_internal.h"
@@ -64,27 +65,13 @@ class EntriesBus final : public AgentBus {
   Position end_ = 0;
 };
 
-class RefusingLlm final : public Llm {
- public:
-  Result<LlmReply> Complete(const LlmRequest&) override {
-    return UnavailableError("crash-free replica");
-  }
-};
-class RefusingEnvironment final : public ToolEnvironment {
- public:
-  Result<ToolOutcome> Execute(const ToolCall&) override {
-    return UnavailableError("crash-free replica");
-  }
-  std::string StateDigest() const override { return ""; }
-};
-
 // One crash-free replica with everything it reads through.
 struct Replica {
   explicit Replica(const std::vector<Entry>* entries) : bus(entries) {}
   EntriesBus bus;
   ManualClock clock{0};
-  RefusingLlm llm;
-  RefusingEnvironment environment;
+  RefusingLlm llm{"crash-free replica"};
+  RefusingEnvironment environment{"crash-free replica"};
   std::unique_ptr<Component> component;
 };
 

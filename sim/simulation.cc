@@ -12,6 +12,7 @@
 #include "core/inference_format.h"
 #include "core/limits.h"
 #include "core/memory_bus.h"
+#include "core/replica_io.h"
 #include "core/voter.h"
 #include "core/voter_config.h"
 #include "models/scenario.h"
@@ -114,51 +115,6 @@ Result<std::unique_ptr<Component>> MakeDefaultComponent(const ComponentRecipe& r
   executor.environment = recipe.environment;
   return std::unique_ptr<Component>(std::make_unique<Executor>(std::move(executor)));
 }
-
-// A read-only view of the first `end` positions of a bus: what a reference
-// replica replays. Appends fail, so the replica never acts.
-class PrefixBus final : public AgentBus {
- public:
-  PrefixBus(const AgentBus* inner, Position end) : inner_(inner), end_(end) {}
-  Result<Position> Append(Entry) override { return UnavailableError("read-only prefix"); }
-  Result<std::vector<Entry>> Read(Position start, Position end, TypeFilter filter) const override {
-    if (end > end_) return InvalidArgumentError("read past the prefix");
-    return inner_->Read(start, end, filter);
-  }
-  Position Tail() const override { return end_; }
-  Result<Page> Poll(Position start, TypeFilter filter, size_t max) const override {
-    if (start >= end_) return Page{{}, end_};
-    LOGACT_ASSIGN_OR_RETURN(std::vector<Entry> entries, inner_->Read(start, end_, filter));
-    Page page;
-    page.next = end_;
-    if (entries.size() > max) {
-      page.next = entries[max].pos;
-      entries.resize(max);
-    }
-    page.entries = std::move(entries);
-    return page;
-  }
-
- private:
-  const AgentBus* inner_;
-  Position end_;
-};
-
-// The LLM and environment of a reference replica: it only replays, so any
-// call is refused (the driver replays logged inf_out and never asks).
-class RefusingLlm final : public Llm {
- public:
-  Result<LlmReply> Complete(const LlmRequest&) override {
-    return UnavailableError("reference replica");
-  }
-};
-class RefusingEnvironment final : public ToolEnvironment {
- public:
-  Result<ToolOutcome> Execute(const ToolCall&) override {
-    return UnavailableError("reference replica");
-  }
-  std::string StateDigest() const override { return ""; }
-};
 
 // The voters to boot: the scenario's, then its standby voters (hot swap),
 // which stay inactive until a policy entry lists them (core/voter.h).
@@ -616,7 +572,7 @@ void Runner::Restart(size_t index) {
   const std::optional<Snapshot> snapshot = SnapshotAfterCrash(slot);
   slot.recipe.snapshot = snapshot.has_value() ? &*snapshot : nullptr;
   Result<std::unique_ptr<Component>> rebuilt = Build(slot.recipe);
-  slot.recipe.snapshot = nullptr;  // `snapshot` dies with this call
+  slot.recipe.snapshot = nullptr;      // `snapshot` dies with this call
   LOGACT_ASSERT(rebuilt.has_value());  // the same recipe built it at boot
   slot.component = std::move(rebuilt).value();
   Position from_pos = 0;

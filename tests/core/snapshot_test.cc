@@ -15,6 +15,7 @@
 #include "core/driver.h"
 #include "core/executor.h"
 #include "core/limits.h"
+#include "core/replica_io.h"
 #include "core/snapshot_store.h"
 #include "core/voter.h"
 #include "core/voter_config.h"
@@ -22,39 +23,6 @@
 
 namespace logact::testing {
 namespace {
-
-// The first `end` positions of a bus, read-only: a replica replays, never acts.
-class PrefixView final : public AgentBus {
- public:
-  PrefixView(const AgentBus* inner, Position end) : inner_(inner), end_(end) {}
-  Result<Position> Append(Entry) override { return UnavailableError("read-only prefix"); }
-  Result<std::vector<Entry>> Read(Position start, Position end, TypeFilter filter) const override {
-    if (end > end_) return InvalidArgumentError("read past the prefix");
-    return inner_->Read(start, end, filter);
-  }
-  Position Tail() const override { return end_; }
-  Result<Page> Poll(Position start, TypeFilter filter, size_t max) const override {
-    if (start >= end_) return Page{{}, end_};
-    LOGACT_ASSIGN_OR_RETURN(std::vector<Entry> entries, inner_->Read(start, end_, filter));
-    Page page;
-    page.next = end_;
-    if (entries.size() > max) {
-      page.next = entries[max].pos;
-      entries.resize(max);
-    }
-    page.entries = std::move(entries);
-    return page;
-  }
-
- private:
-  const AgentBus* inner_;
-  Position end_;
-};
-
-class RefusingLlm final : public Llm {
- public:
-  Result<LlmReply> Complete(const LlmRequest&) override { return UnavailableError("replica"); }
-};
 
 const char kRules[] =
     R"({"voter":"guard","type":"rules","default":"allow",)"
@@ -161,11 +129,11 @@ BOOST_AUTO_TEST_CASE(RestoreThenReplayEqualsCrashFreeReplay) {
   FillLog(bus);
   const Position tail = bus.Tail();
   for (auto& [kind, make] : Factories(w)) {
-    PrefixView whole(&bus, tail);
+    PrefixBus whole(&bus, tail);
     std::unique_ptr<Component> reference = make(&whole);
     PlayTo(*reference, tail);
     for (Position k = 1; k <= tail; ++k) {
-      PrefixView prefix(&bus, k);
+      PrefixBus prefix(&bus, k);
       std::unique_ptr<Component> replica = make(&prefix);
       PlayTo(*replica, k);
       std::optional<Snapshot> snapshot = replica->TakeSnapshot();
