@@ -27,6 +27,7 @@
 
 #include "core/safety_spec.h"
 #include "core/status.h"
+#include "core/limits.h"
 #include "core/voter_config.h"
 #include "verify/policy_encoding.h"
 
@@ -34,7 +35,9 @@ namespace logact::verify {
 
 struct VerifyOptions {
   // Z3 time-out per query, in milliseconds; 0 = none. A time-out answers kUnknown.
-  int64_t timeout_ms = 0;
+  // Bounded by default: Z3 4.8.12's string solver can run without end on some
+  // regex queries (a generated policy hung a property test for 16 minutes).
+  int64_t timeout_ms = limits::kPolicyQueryTimeoutMsDefault;
   // If non-empty, each query is written there as SMT-LIB 2 (<query name>.smt2).
   std::string smtlib_dir;
   // Dead-rule queries (one per rule) can be skipped.
