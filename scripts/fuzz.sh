@@ -33,7 +33,8 @@ fi
 launcher=()
 if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
 cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLOGACT_BUILD_FUZZ=ON -DLOGACT_BUILD_TESTS=OFF \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
+  -DLOGACT_BUILD_FUZZ=ON -DLOGACT_BUILD_TESTS=OFF \
   -DLOGACT_BUILD_BENCH=OFF "${launcher[@]}" >/dev/null
 
 all_targets=(fuzz_trace_reader fuzz_voter_set fuzz_safety_spec)
