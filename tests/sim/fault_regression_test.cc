@@ -14,8 +14,12 @@
 #include "sim/sim_clock.h"
 #include "sim/simulated_bus.h"
 #include "sim/simulation.h"
+#include "tests/sim/judged_run.h"
 
 namespace logact::sim {
+using testing::JudgedSimulation;
+using testing::JudgeSimulation;
+
 namespace {
 
 struct Verdict {
@@ -31,23 +35,8 @@ Verdict RunSeed(const std::string& scenario, uint64_t seed, const std::string& f
   Result<FaultPlan> plan = ParseFaultPlan(faults, seed);
   BOOST_TEST_REQUIRE(plan.has_value(), (plan ? "" : plan.error().ToString()));
   options.faults = *plan;
-  properties::InvariantChecker checker(
-      properties::ScenarioCheckOptions(SimHeader(options), nullptr));
-  Result<SimReport> run = RunSimulation(options, {&checker});
-  BOOST_TEST_REQUIRE(run.has_value(), (run ? "" : run.error().ToString()));
-  Verdict verdict;
-  verdict.report = checker.Finish();
-  if (!run->finished || !run->within_liveness_bound) {
-    verdict.report.violations.push_back({"LIVE-DECIDE", {}, run->liveness_failure});
-  }
-  for (const std::string& failure : run->rec_state_failures) {
-    verdict.report.violations.push_back({"REC-STATE", {}, failure});
-  }
-  for (const std::string& id : verdict.report.ViolatedIds()) verdict.summary += id + " ";
-  if (!verdict.report.violations.empty()) {
-    verdict.summary += "(" + verdict.report.violations.front().message + ")";
-  }
-  return verdict;
+  JudgedSimulation judged = JudgeSimulation(options);
+  return Verdict{std::move(judged.report), std::move(judged.summary)};
 }
 
 struct Case {

@@ -12,6 +12,7 @@
 #include "sim/fault_plan.h"
 #include "sim/simulation.h"
 #include "tests/sim/buggy_components.h"
+#include "tests/sim/judged_run.h"
 
 namespace logact::sim::testing {
 namespace {
@@ -41,23 +42,11 @@ Verdict RunSeed(const Case& c, uint64_t seed, const SimHooks& hooks) {
   Result<FaultPlan> faults = ParseFaultPlan(c.faults, seed);
   BOOST_TEST_REQUIRE(faults.has_value(), (faults ? "" : faults.error().ToString()));
   options.faults = *faults;
-  properties::InvariantChecker checker(
-      properties::ScenarioCheckOptions(SimHeader(options), nullptr));
-  Result<SimReport> run = RunSimulation(options, {&checker}, hooks);
-  BOOST_TEST_REQUIRE(run.has_value(), (run ? "" : run.error().ToString()));
+  JudgedSimulation judged = JudgeSimulation(options, hooks);
   Verdict verdict;
   verdict.seed = seed;
-  verdict.report = checker.Finish();
-  if (!run->finished || !run->within_liveness_bound) {
-    verdict.report.violations.push_back({"LIVE-DECIDE", {}, run->liveness_failure});
-  }
-  for (const std::string& failure : run->rec_state_failures) {
-    verdict.report.violations.push_back({"REC-STATE", {}, failure});
-  }
-  for (const std::string& id : verdict.report.ViolatedIds()) verdict.summary += id + " ";
-  if (!verdict.report.violations.empty()) {
-    verdict.summary += "(" + verdict.report.violations.front().message + ")";
-  }
+  verdict.report = std::move(judged.report);
+  verdict.summary = std::move(judged.summary);
   return verdict;
 }
 

@@ -19,6 +19,7 @@
 #include "sim/shrinker.h"
 #include "sim/simulation.h"
 #include "tests/sim/buggy_components.h"
+#include "tests/sim/judged_run.h"
 
 namespace logact::sim::testing {
 namespace {
@@ -62,21 +63,11 @@ const std::vector<ShrinkCase>& Cases() {
 // Runs `options` with the bug's hooks and the online checker; LIVE-DECIDE and
 // REC-STATE are added the way `logact sim` judges them.
 JudgedRun Judge(const ShrinkCase& c, const SimHooks& hooks, const SimOptions& options) {
-  properties::InvariantChecker checker(
-      properties::ScenarioCheckOptions(SimHeader(options), nullptr));
-  Result<SimReport> run = RunSimulation(options, {&checker}, hooks);
-  BOOST_TEST_REQUIRE(run.has_value(), (run ? "" : run.error().ToString()));
-  properties::Report report = checker.Finish();
-  if (!run->finished || !run->within_liveness_bound) {
-    report.violations.push_back({"LIVE-DECIDE", {}, run->liveness_failure});
-  }
-  for (const std::string& failure : run->rec_state_failures) {
-    report.violations.push_back({"REC-STATE", {}, failure});
-  }
+  JudgedSimulation simulation = JudgeSimulation(options, hooks);
   JudgedRun judged;
-  judged.fails = report.Violated(c.invariant);
-  judged.injected = run->fault_schedule;
-  for (const std::string& id : report.ViolatedIds()) judged.summary += id + " ";
+  judged.fails = simulation.report.Violated(c.invariant);
+  judged.injected = simulation.run.fault_schedule;
+  for (const std::string& id : simulation.report.ViolatedIds()) judged.summary += id + " ";
   return judged;
 }
 
