@@ -84,7 +84,9 @@ Result<ToolSchema> ParseToolSchema(const Json& json, const std::string& path) {
   return schema;
 }
 
-bool HasType(const Json& value, ArgType type) {
+}  // namespace
+
+bool HasArgType(const Json& value, ArgType type) {
   switch (type) {
     case ArgType::kString:
       return value.is_string();
@@ -97,6 +99,8 @@ bool HasType(const Json& value, ArgType type) {
   }
   return false;
 }
+
+namespace {
 
 bool AnyToolHasArg(const ToolSchemas& schemas, const std::string& arg) {
   for (const auto& [name, tool] : schemas) {
@@ -174,7 +178,7 @@ Status ValidateAction(const ToolSchemas& schemas, const Action& action) {
     if (arg == tool->second.args.end()) {
       return InvalidArgumentError(prefix + "unknown argument '" + it.key() + "'");
     }
-    if (!HasType(it.value(), arg->second.type)) {
+    if (!HasArgType(it.value(), arg->second.type)) {
       return InvalidArgumentError(prefix + "argument '" + it.key() + "': expected " +
                                   std::string(ArgTypeName(arg->second.type)) + ", got " +
                                   CompactJson(it.value()));

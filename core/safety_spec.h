@@ -20,6 +20,8 @@ namespace logact {
 
 enum class ArgType : uint8_t { kString, kInteger, kNumber, kBoolean };
 std::string_view ArgTypeName(ArgType type);
+// True if `value` is of `type` (integers are numbers; booleans are not).
+bool HasArgType(const Json& value, ArgType type);
 
 struct ArgSchema {
   ArgType type = ArgType::kString;

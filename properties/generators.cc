@@ -22,27 +22,13 @@ const T& PickFrom(const Chooser& choose, const std::vector<T>& from) {
   return from[static_cast<size_t>(choose(0, Last(from.size())))];
 }
 
-bool Fits(const Json& value, ArgType type) {
-  switch (type) {
-    case ArgType::kString:
-      return value.is_string();
-    case ArgType::kInteger:
-      return value.is_number_integer();
-    case ArgType::kNumber:
-      return value.is_number();
-    case ArgType::kBoolean:
-      return value.is_boolean();
-  }
-  return false;
-}
-
 // A value of `type`, from the pool for `arg` half of the time.
 Json ValueOf(const Chooser& choose, ArgType type, const std::string& arg, const ValuePool& pool) {
   const auto found = pool.by_arg.find(arg);
   if (found != pool.by_arg.end() && choose(0, 1) == 1) {
     std::vector<Json> fitting;
     std::copy_if(found->second.begin(), found->second.end(), std::back_inserter(fitting),
-                 [type](const Json& value) { return Fits(value, type); });
+                 [type](const Json& value) { return HasArgType(value, type); });
     if (!fitting.empty()) return PickFrom(choose, fitting);
   }
   switch (type) {
