@@ -2,7 +2,7 @@
 // variant of tests/sim/buggy_components.h, find the first seed whose run
 // violates the variant's invariant, shrink its fault schedule with ddmin, and
 // assert that the minimal run still violates that invariant with at most 5
-// faults, in under 10 s, and is 1-minimal: replaying it without any one of its
+// faults (time reported) and is 1-minimal: replaying it without any one of its
 // faults no longer violates the invariant (checked here by brute force,
 // independently of the shrinker's own bookkeeping).
 #include <boost/test/unit_test.hpp>
