@@ -24,8 +24,8 @@
 namespace logact::sim::testing {
 namespace {
 
-constexpr uint64_t kSeedsMax = 1000;      // as tests/sim/known_bugs_test.cc
-constexpr size_t kMinimalFaultsMax = 5;   // issue 4, item 5
+constexpr uint64_t kSeedsMax = 1000;     // as tests/sim/known_bugs_test.cc
+constexpr size_t kMinimalFaultsMax = 5;  // issue 4, item 5
 
 struct ShrinkCase {
   KnownBug bug;
@@ -129,7 +129,7 @@ void ExpectShrinks(const ShrinkCase& c) {
 
 BOOST_AUTO_TEST_SUITE(Shrink)
 
-// Every known bug with a row shrinks to <= 5 faults, 1-minimal, in < 10 s;
+// Every known bug with a row shrinks to <= 5 faults, 1-minimal (time reported);
 // variants without a row are named so the gap is visible.
 BOOST_AUTO_TEST_CASE(KnownBugsShrinkToAFewFaults) {
   for (int raw = static_cast<int>(KnownBug::kNone) + 1;; ++raw) {
