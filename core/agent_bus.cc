@@ -33,6 +33,19 @@ Status CheckPollArguments(Position start, size_t max, Position tail) {
                               std::to_string(limits::kPollEntriesMax) + "]");
 }
 
+Status AgentBus::ForEachEntry(Position* played, Position end, TypeFilter filter,
+                              const std::function<void(const Entry&)>& visit) const {
+  while (*played < end) {
+    Result<Page> page = Poll(*played, filter, limits::kPollEntriesMax);
+    if (!page.has_value()) return page.error();
+    for (const Entry& entry : page->entries) visit(entry);
+    // A poll that makes no progress would loop forever: treat it as a bus bug.
+    if (page->next <= *played) return InternalError("bus poll did not advance");
+    *played = page->next;
+  }
+  return Status::Ok();
+}
+
 Result<Page> PollBlocking(const AgentBus& bus, Clock& clock, Position start, TypeFilter filter,
                           size_t max, int64_t timeout_ms) {
   const int64_t begin_ms = clock.NowMs();

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <vector>
 
 #include "core/entry.h"
@@ -56,6 +57,19 @@ class AgentBus {
   // position after the last examined entry; when nothing matches it is the
   // tail. Never waits: see PollBlocking for the waiting form.
   virtual Result<Page> Poll(Position start, TypeFilter filter, size_t max) const = 0;
+
+  // Plays the entries with *played <= pos < end whose type is in `filter`:
+  // visit(entry) on each, in order, then *played = end. On an error *played
+  // is the end of the last range fully visited, so a caller's state stays a
+  // pure function of [0, *played). `visit` must not append to this bus.
+  // REQUIRES: *played <= end <= Tail().
+  // The default pages through Poll (so a wrapper that observes or alters
+  // polls sees every one); a backend that stores entries in memory overrides
+  // it to hand out references instead of copies (each component plays every
+  // entry it filters, so copying them was a large share of a simulated step).
+  // A wrapper that only forwards Poll should forward this too.
+  virtual Status ForEachEntry(Position* played, Position end, TypeFilter filter,
+                              const std::function<void(const Entry&)>& visit) const;
 };
 
 // The argument checks of AgentBus::Read and AgentBus::Poll, shared by every

@@ -57,4 +57,17 @@ Result<Page> MemoryBus::Poll(Position start, TypeFilter filter, size_t max) cons
   return page;
 }
 
+Status MemoryBus::ForEachEntry(Position* played, Position end, TypeFilter filter,
+                               const std::function<void(const Entry&)>& visit) const {
+  if (*played >= end) return Status::Ok();
+  LOGACT_TRY(CheckReadRange(*played, end, Tail()));
+  if (!filter.empty()) {
+    for (Position pos = *played; pos < end; ++pos) {
+      if (filter.Contains(types_[pos])) visit(At(pos));
+    }
+  }
+  *played = end;
+  return Status::Ok();
+}
+
 }  // namespace logact

@@ -11,6 +11,8 @@
 // page fully played, so the state remains a pure function of [0, *played).
 #pragma once
 
+#include <utility>
+
 #include "core/agent_bus.h"
 #include "core/limits.h"
 #include "core/status.h"
@@ -20,16 +22,9 @@ namespace logact {
 // REQUIRES: bus and played non-null; play(const Entry&) consumes one entry.
 template <typename PlayFn>
 Status PlayLog(const AgentBus& bus, TypeFilter filter, Position* played, PlayFn&& play) {
-  const Position tail = bus.Tail();
-  while (*played < tail) {
-    Result<Page> page = bus.Poll(*played, filter, limits::kPollEntriesMax);
-    if (!page.has_value()) return page.error();
-    for (const Entry& entry : page->entries) play(entry);
-    // A poll that makes no progress would loop forever: treat it as a bus bug.
-    if (page->next <= *played) return InternalError("bus poll did not advance");
-    *played = page->next;
-  }
-  return Status::Ok();
+  // AgentBus::ForEachEntry pages through Poll unless the backend can hand
+  // out its stored entries without copying them (core/memory_bus.h).
+  return bus.ForEachEntry(played, bus.Tail(), filter, std::forward<PlayFn>(play));
 }
 
 }  // namespace logact

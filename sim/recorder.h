@@ -70,6 +70,10 @@ class RecordingBus final : public AgentBus {
   Result<Page> Poll(Position start, TypeFilter filter, size_t max) const override {
     return inner_->Poll(start, filter, max);
   }
+  Status ForEachEntry(Position* played, Position end, TypeFilter filter,
+                      const std::function<void(const Entry&)>& visit) const override {
+    return inner_->ForEachEntry(played, end, filter, visit);
+  }
 
   const BusFacts& facts() const { return facts_; }
 
