@@ -1,6 +1,6 @@
-// TraceEncoder: the facts of a trace as Z3 uninterpreted functions, and the
-// definitions shared by the invariant queries (acceptance, resolution, and
-// "the first record of a kind" per intent), each as constraints for Z3.
+// TraceEncoder: the facts of a trace as Z3 literals, and the definitions the
+// invariant queries share (acceptance per segment, resolution, and "the first
+// record of a kind" per intent), each as constraints for Z3 to solve.
 #include <limits>
 
 #include "core/access_control.h"
@@ -9,39 +9,23 @@
 
 namespace logact::verify::internal {
 
-FactTable::FactTable(z3::context& ctx, const char* name, z3::sort range,
-                     z3::expr_vector* background)
-    : ctx_(ctx), function_(ctx.function(name, ctx.int_sort(), range)), background_(background) {}
-
-z3::expr FactTable::At(int64_t k, const z3::expr& value) {
-  z3::expr application = function_(ctx_.int_val(k));
-  if (asserted_.emplace(k, true).second) background_->push_back(application == value);
-  return application;
-}
-
 TraceEncoder::TraceEncoder(z3::context& ctx, const TraceFacts& facts)
     : ctx_(ctx),
       facts_(facts),
-      background_(ctx),
-      pos_(ctx, "pos", ctx.int_sort(), &background_),
-      type_(ctx, "type", ctx.int_sort(), &background_),
-      ts_(ctx, "ts", ctx.int_sort(), &background_),
-      ref_(ctx, "ref", ctx.int_sort(), &background_),
-      role_(ctx, "role", ctx.int_sort(), &background_),
-      author_(ctx, "author_name", ctx.int_sort(), &background_),
-      named_(ctx, "named", ctx.int_sort(), &background_),
-      approve_(ctx, "approve", ctx.bool_sort(), &background_),
-      vote_type_(ctx, "vote_type", ctx.int_sort(), &background_),
-      timeout_(ctx, "timeout", ctx.bool_sort(), &background_),
-      restart_(ctx, "restart", ctx.bool_sort(), &background_),
-      version_(ctx, "version", ctx.int_sort(), &background_),
-      expected_(ctx, "expected_version", ctx.int_sort(), &background_),
-      action_(ctx, "action", ctx.int_sort(), &background_),
-      forbidden_(ctx, "forbidden", ctx.bool_sort(), &background_),
-      fenced_(ctx, "fenced", ctx.bool_sort(), &background_),
+      scope_(ctx),
       may_(ctx.function("may", ctx.int_sort(), ctx.int_sort(), ctx.bool_sort())) {
-  DefineAcceptance();
-  DefineIntents();
+  accepted_.reserve(facts_.records.size());
+  next_expected_.reserve(facts_.records.size());
+  for (size_t k = 0; k < facts_.records.size(); ++k) {
+    accepted_.push_back(ctx_.bool_val(false));
+    next_expected_.push_back(ctx_.int_val(0));
+  }
+}
+
+z3::expr_vector TraceEncoder::TakeScope() {
+  z3::expr_vector taken = scope_;
+  scope_ = z3::expr_vector(ctx_);
+  return taken;
 }
 
 namespace {
@@ -51,77 +35,64 @@ const RecordFacts& At(const TraceFacts& facts, int64_t k) {
 }
 }  // namespace
 
-z3::expr TraceEncoder::Pos(int64_t k) { return pos_.At(k, ctx_.int_val(At(facts_, k).pos)); }
-z3::expr TraceEncoder::Type(int64_t k) { return type_.At(k, ctx_.int_val(At(facts_, k).type)); }
-z3::expr TraceEncoder::Ts(int64_t k) { return ts_.At(k, ctx_.int_val(At(facts_, k).ts)); }
-z3::expr TraceEncoder::Ref(int64_t k) { return ref_.At(k, ctx_.int_val(At(facts_, k).ref)); }
-z3::expr TraceEncoder::Role(int64_t k) { return role_.At(k, ctx_.int_val(At(facts_, k).role)); }
-z3::expr TraceEncoder::AuthorName(int64_t k) {
-  return author_.At(k, ctx_.int_val(At(facts_, k).author_name));
-}
-z3::expr TraceEncoder::Named(int64_t k) { return named_.At(k, ctx_.int_val(At(facts_, k).named)); }
-z3::expr TraceEncoder::Approve(int64_t k) {
-  return approve_.At(k, ctx_.bool_val(At(facts_, k).approve));
-}
-z3::expr TraceEncoder::VoteType(int64_t k) {
-  return vote_type_.At(k, ctx_.int_val(At(facts_, k).vote_type));
-}
-z3::expr TraceEncoder::Timeout(int64_t k) {
-  return timeout_.At(k, ctx_.bool_val(At(facts_, k).timeout));
-}
-z3::expr TraceEncoder::Restart(int64_t k) {
-  return restart_.At(k, ctx_.bool_val(At(facts_, k).restart));
-}
-z3::expr TraceEncoder::Version(int64_t k) {
-  return version_.At(k, ctx_.int_val(At(facts_, k).version));
-}
-z3::expr TraceEncoder::Expected(int64_t k) {
-  return expected_.At(k, ctx_.int_val(At(facts_, k).expected));
-}
-z3::expr TraceEncoder::Action(int64_t k) {
-  return action_.At(k, ctx_.int_val(At(facts_, k).action));
-}
-z3::expr TraceEncoder::Forbidden(int64_t k) {
-  return forbidden_.At(k, ctx_.bool_val(At(facts_, k).forbidden));
-}
-z3::expr TraceEncoder::Fenced(int64_t k) {
-  return fenced_.At(k, ctx_.bool_val(At(facts_, k).fenced));
+z3::expr TraceEncoder::Pos(int64_t k) { return ctx_.int_val(At(facts_, k).pos); }
+z3::expr TraceEncoder::Type(int64_t k) { return ctx_.int_val(At(facts_, k).type); }
+z3::expr TraceEncoder::Ts(int64_t k) { return ctx_.int_val(At(facts_, k).ts); }
+z3::expr TraceEncoder::Ref(int64_t k) { return ctx_.int_val(At(facts_, k).ref); }
+z3::expr TraceEncoder::Role(int64_t k) { return ctx_.int_val(At(facts_, k).role); }
+z3::expr TraceEncoder::AuthorName(int64_t k) { return ctx_.int_val(At(facts_, k).author_name); }
+z3::expr TraceEncoder::Named(int64_t k) { return ctx_.int_val(At(facts_, k).named); }
+z3::expr TraceEncoder::Approve(int64_t k) { return ctx_.bool_val(At(facts_, k).approve); }
+z3::expr TraceEncoder::VoteType(int64_t k) { return ctx_.int_val(At(facts_, k).vote_type); }
+z3::expr TraceEncoder::Timeout(int64_t k) { return ctx_.bool_val(At(facts_, k).timeout); }
+z3::expr TraceEncoder::Restart(int64_t k) { return ctx_.bool_val(At(facts_, k).restart); }
+z3::expr TraceEncoder::Version(int64_t k) { return ctx_.int_val(At(facts_, k).version); }
+z3::expr TraceEncoder::Expected(int64_t k) { return ctx_.int_val(At(facts_, k).expected); }
+z3::expr TraceEncoder::Action(int64_t k) { return ctx_.int_val(At(facts_, k).action); }
+z3::expr TraceEncoder::Forbidden(int64_t k) { return ctx_.bool_val(At(facts_, k).forbidden); }
+z3::expr TraceEncoder::Fenced(int64_t k) { return ctx_.bool_val(At(facts_, k).fenced); }
+
+z3::expr_vector TraceEncoder::MayTable() {
+  z3::expr_vector table(ctx_);
+  for (int r = 0; r < 6; ++r) {
+    for (int t = 0; t < kEntryTypeCount; ++t) {
+      const bool may = RoleMayAppend(static_cast<logact::Role>(r), static_cast<EntryType>(t));
+      table.push_back(may_(ctx_.int_val(r), ctx_.int_val(t)) == ctx_.bool_val(may));
+    }
+  }
+  return table;
 }
 
 z3::expr TraceEncoder::May(const z3::expr& role, const z3::expr& type) {
-  if (!may_asserted_) {
-    may_asserted_ = true;
-    for (int r = 0; r < 6; ++r) {
-      for (int t = 0; t < kEntryTypeCount; ++t) {
-        const bool may = RoleMayAppend(static_cast<logact::Role>(r), static_cast<EntryType>(t));
-        background_.push_back(may_(ctx_.int_val(r), ctx_.int_val(t)) == ctx_.bool_val(may));
-      }
-    }
-  }
   // Outside the table (role -1) nothing may be appended.
   return role >= 0 && role < 6 && type >= 0 && type < kEntryTypeCount && may_(role, type);
 }
 
-// LOG-DENSE's acceptance as a chain of expected positions: e_0 = 0, and after
-// entry k, e = pos(k) + 1 if pos(k) >= e and pos(k) is not the largest
-// position (no tail can follow it), else e unchanged.
-void TraceEncoder::DefineAcceptance() {
+// LOG-DENSE's acceptance as a chain of expected positions: e = in at
+// `begin`, and after entry k, e = pos(k) + 1 if pos(k) >= e and pos(k) is not
+// the largest position (no tail can follow it), else e unchanged.
+z3::expr TraceEncoder::DefineAcceptance(int64_t begin, int64_t end, const z3::expr& in) {
   const z3::expr max_pos = ctx_.int_val(std::numeric_limits<Position>::max());
-  z3::expr expected = ctx_.int_val(0);
-  accepted_.reserve(facts_.records.size());
-  next_expected_.reserve(facts_.records.size());
-  for (int64_t k = 0; k < n(); ++k) {
-    next_expected_.push_back(expected);
+  z3::expr expected = in;
+  for (int64_t k = begin; k < end; ++k) {
+    const size_t index = static_cast<size_t>(k);
+    next_expected_[index] = expected;
     if (At(facts_, k).kind != FactKind::kEntry) {
-      accepted_.push_back(ctx_.bool_val(false));
+      accepted_[index] = ctx_.bool_val(false);
       continue;
     }
-    const z3::expr accepted = Pos(k) >= expected && Pos(k) != max_pos;
-    accepted_.push_back(accepted);
+    z3::expr accepted = ctx_.bool_const(("accepted!" + std::to_string(k)).c_str());
+    Define(accepted == (Pos(k) >= expected && Pos(k) != max_pos));
+    accepted_[index] = accepted;
     z3::expr next = ctx_.int_const(("expected!" + std::to_string(k + 1)).c_str());
-    background_.push_back(next == z3::ite(accepted, Pos(k) + 1, expected));
+    Define(next == z3::ite(accepted, Pos(k) + 1, expected));
     expected = next;
   }
+  return expected;
+}
+
+void TraceEncoder::SetAccepted(int64_t k, bool accepted) {
+  accepted_[static_cast<size_t>(k)] = ctx_.bool_val(accepted);
 }
 
 z3::expr TraceEncoder::Accepted(int64_t k) { return accepted_[static_cast<size_t>(k)]; }
@@ -151,11 +122,11 @@ z3::expr TraceEncoder::FirstOf(const std::vector<int64_t>& candidates,
   choices.push_back(first == none);
   for (const int64_t k : candidates) {
     const z3::expr is_valid = valid(k);
-    background_.push_back(z3::implies(is_valid, first <= ctx_.int_val(k)));
+    Define(z3::implies(is_valid, first <= ctx_.int_val(k)));
     choices.push_back(is_valid && first == ctx_.int_val(k));
   }
-  background_.push_back(first <= none);
-  background_.push_back(z3::mk_or(choices));
+  Define(first <= none);
+  Define(z3::mk_or(choices));
   return first;
 }
 
@@ -168,9 +139,10 @@ z3::expr TraceEncoder::Select(const z3::expr& selected, const std::vector<int64_
   return value;
 }
 
-void TraceEncoder::DefineIntents() {
-  intents_.reserve(facts_.intents.size());
-  for (size_t j = 0; j < facts_.intents.size(); ++j) {
+void TraceEncoder::DefineIntents(size_t begin, size_t end) {
+  intents_.clear();
+  intents_begin_ = begin;
+  for (size_t j = begin; j < end; ++j) {
     const IntentFacts& intent = facts_.intents[j];
     const int64_t i = intent.record;
     const std::string tag = "!" + std::to_string(i);

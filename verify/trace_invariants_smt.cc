@@ -99,18 +99,25 @@ z3::expr Justified(TraceEncoder& encoder, const IntentFacts& intent, const Inten
 
 }  // namespace
 
-std::vector<InvariantQuery> LogQueries(TraceEncoder& encoder) {
-  const TraceFacts& facts = encoder.facts();
-  InvariantQuery dense{kLogDense, {}}, acl{kLogAcl, {}}, ref{kRefIntent, {}},
-      policy{kDecPolicy, {}};
+InvariantQuery DenseQuery(TraceEncoder& encoder, int64_t begin, int64_t end) {
+  InvariantQuery dense{kLogDense, {}};
   const z3::expr max_pos = encoder.ctx().int_val(std::numeric_limits<Position>::max());
-  for (int64_t k = 0; k < encoder.n(); ++k) {
+  for (int64_t k = begin; k < end; ++k) {
+    if (encoder.facts().records[static_cast<size_t>(k)].kind != FactKind::kEntry) continue;
+    dense.flags.push_back({encoder.Pos(k) != encoder.ExpectedPos(k) || encoder.Pos(k) == max_pos,
+                           {encoder.Index(k)},
+                           "entry position is not the next one"});
+  }
+  return dense;
+}
+
+std::vector<InvariantQuery> RecordQueries(TraceEncoder& encoder, int64_t begin, int64_t end) {
+  const TraceFacts& facts = encoder.facts();
+  InvariantQuery acl{kLogAcl, {}}, ref{kRefIntent, {}}, policy{kDecPolicy, {}}, safe{kSafeSpec, {}};
+  for (int64_t k = begin; k < end; ++k) {
     const RecordFacts& record = facts.records[static_cast<size_t>(k)];
     const z3::expr at = encoder.Index(k);
     if (record.kind == FactKind::kEntry) {
-      dense.flags.push_back({encoder.Pos(k) != encoder.ExpectedPos(k) || encoder.Pos(k) == max_pos,
-                             {at},
-                             "entry position is not the next one"});
       acl.flags.push_back({!encoder.May(encoder.Role(k), encoder.Type(k)) ||
                                (encoder.Named(k) >= 0 && encoder.Named(k) != encoder.AuthorName(k)),
                            {at},
@@ -127,15 +134,22 @@ std::vector<InvariantQuery> LogQueries(TraceEncoder& encoder) {
       }
     } else if (record.kind == FactKind::kEffect) {
       ref.flags.push_back({!encoder.RefOk(k), {at}, "effect names no intent entry"});
+      safe.flags.push_back(
+          {encoder.Forbidden(k), {at}, "the effect's action is forbidden by the safety spec"});
     }
   }
-  return {std::move(dense), std::move(acl), std::move(ref), std::move(policy)};
+  return {std::move(acl), std::move(ref), std::move(policy), std::move(safe)};
 }
 
-std::vector<InvariantQuery> DecisionQueries(TraceEncoder& encoder) {
+namespace {
+
+void DecisionFlags(TraceEncoder& encoder, size_t begin, size_t end,
+                   std::vector<InvariantQuery>* queries) {
   const TraceFacts& facts = encoder.facts();
-  InvariantQuery unique{kDecUnique, {}}, justified{kDecJustified, {}}, fence{kDrvFence, {}};
-  for (size_t j = 0; j < facts.intents.size(); ++j) {
+  InvariantQuery& unique = (*queries)[0];
+  InvariantQuery& justified = (*queries)[1];
+  InvariantQuery& fence = (*queries)[2];
+  for (size_t j = begin; j < end; ++j) {
     const IntentFacts& intent = facts.intents[j];
     const IntentTerms& terms = encoder.Intent(j);
     const z3::expr at = encoder.Index(intent.record);
@@ -160,34 +174,31 @@ std::vector<InvariantQuery> DecisionQueries(TraceEncoder& encoder) {
            "counted votes before it"});
     }
   }
-  return {std::move(unique), std::move(justified), std::move(fence)};
 }
 
-namespace {
-
 void EffectFlags(TraceEncoder& encoder, const IntentFacts& intent, const IntentTerms& terms,
-                 std::vector<InvariantQuery>* queries) {
+                 const std::vector<InvariantQuery*>& queries) {
   const z3::expr at = encoder.Index(intent.record);
   for (const int64_t e : intent.effects) {
     const z3::expr effect = encoder.Index(e);
     const z3::expr ok = encoder.RefOk(e);
-    (*queries)[0].flags.push_back({ok && !terms.fenced && terms.commit && effect < terms.decision,
-                                   {at, effect, terms.decision},
-                                   "an effect comes before its intent's commit"});
-    (*queries)[1].flags.push_back({ok && (terms.fenced || !terms.decided || !terms.commit),
-                                   {at, effect},
-                                   "an effect of an intent that is fenced, aborted or undecided"});
-    (*queries)[2].flags.push_back(
+    queries[0]->flags.push_back({ok && !terms.fenced && terms.commit && effect < terms.decision,
+                                 {at, effect, terms.decision},
+                                 "an effect comes before its intent's commit"});
+    queries[1]->flags.push_back({ok && (terms.fenced || !terms.decided || !terms.commit),
+                                 {at, effect},
+                                 "an effect of an intent that is fenced, aborted or undecided"});
+    queries[2]->flags.push_back(
         {ok && (terms.first_effect < effect || terms.first_marker < effect),
          {z3::ite(terms.first_effect < effect, terms.first_effect, terms.first_marker), effect},
          "a second effect, or an effect after a restart marker named the intent"});
-    (*queries)[3].flags.push_back({ok && encoder.Action(e) != encoder.Action(intent.record),
-                                   {at, effect},
-                                   "the effect's action differs from the intent's"});
+    queries[3]->flags.push_back({ok && encoder.Action(e) != encoder.Action(intent.record),
+                                 {at, effect},
+                                 "the effect's action differs from the intent's"});
   }
   for (const int64_t r : intent.results) {
     const z3::expr result = encoder.Index(r);
-    (*queries)[4].flags.push_back(
+    queries[4]->flags.push_back(
         {encoder.Resolved(r) && !encoder.Restart(r) &&
              (!(terms.decision < result && terms.commit) || terms.first_plain_result < result),
          {at, result},
@@ -197,52 +208,55 @@ void EffectFlags(TraceEncoder& encoder, const IntentFacts& intent, const IntentT
 
 }  // namespace
 
-std::vector<InvariantQuery> ExecutionQueries(TraceEncoder& encoder) {
+std::vector<InvariantQuery> IntentQueries(TraceEncoder& encoder, size_t begin, size_t end,
+                                          Pending* pending) {
   const TraceFacts& facts = encoder.facts();
   z3::context& ctx = encoder.ctx();
-  std::vector<InvariantQuery> queries = {{kExeVisible, {}},  {kExeCommitted, {}}, {kExeOnce, {}},
-                                         {kExeFaithful, {}}, {kResMatch, {}},     {kDrvSerial, {}},
-                                         {kSafeSpec, {}},    {kEnvConsistent, {}}};
+  std::vector<InvariantQuery> queries = {{kDecUnique, {}},   {kDecJustified, {}}, {kDrvFence, {}},
+                                         {kExeVisible, {}},  {kExeCommitted, {}}, {kExeOnce, {}},
+                                         {kExeFaithful, {}}, {kResMatch, {}},     {kDrvSerial, {}}};
+  encoder.DefineIntents(begin, end);
+  DecisionFlags(encoder, begin, end, &queries);
+  std::vector<InvariantQuery*> execution = {&queries[3], &queries[4], &queries[5], &queries[6],
+                                            &queries[7]};
   // DRV-SERIAL: `pending` is the latest resolution point of the earlier live
-  // intents (n if one is never resolved) and `pending_intent` the intent it
+  // intents (n if one is never resolved) and `pending.intent` the intent it
   // belongs to; a live intent appended before that point violates.
-  z3::expr pending = ctx.int_val(-1), pending_intent = ctx.int_val(-1);
-  for (size_t j = 0; j < facts.intents.size(); ++j) {
+  for (size_t j = begin; j < end; ++j) {
     const IntentFacts& intent = facts.intents[j];
     const IntentTerms& terms = encoder.Intent(j);
-    EffectFlags(encoder, intent, terms, &queries);
+    EffectFlags(encoder, intent, terms, execution);
     const z3::expr at = encoder.Index(intent.record);
-    queries[5].flags.push_back({terms.live && pending > at,
-                                {pending_intent, at},
+    queries[8].flags.push_back({terms.live && pending->point > at,
+                                {pending->intent, at},
                                 "an intent appended while an earlier live one had neither "
                                 "result nor abort"});
     const z3::expr aborted = terms.decided && !terms.commit;
     const z3::expr resolved_at =
         z3::ite(aborted && terms.decision < terms.first_result, terms.decision, terms.first_result);
-    const z3::expr later = terms.live && resolved_at > pending;
+    const z3::expr later = terms.live && resolved_at > pending->point;
     const std::string tag = "!" + std::to_string(intent.record);
     z3::expr next = ctx.int_const(("pending" + tag).c_str());
     z3::expr next_intent = ctx.int_const(("pending_intent" + tag).c_str());
-    encoder.background().push_back(next == z3::ite(later, resolved_at, pending));
-    encoder.background().push_back(next_intent == z3::ite(later, at, pending_intent));
-    pending = next;
-    pending_intent = next_intent;
-  }
-  for (int64_t k = 0; k < encoder.n(); ++k) {
-    if (facts.records[static_cast<size_t>(k)].kind != FactKind::kEffect) continue;
-    queries[6].flags.push_back({encoder.Forbidden(k),
-                                {encoder.Index(k)},
-                                "the effect's action is forbidden by the safety spec"});
-  }
-  if (facts.env_state_record >= 0 && facts.has_environment) {
-    const z3::expr env = ctx.int_const("env_digest"), model = ctx.int_const("model_digest");
-    encoder.background().push_back(env == ctx.int_val(facts.env_digest));
-    encoder.background().push_back(model == ctx.int_val(facts.model_digest));
-    queries[7].flags.push_back({env != model,
-                                {encoder.Index(facts.env_state_record)},
-                                "the environment's digest differs from the replay of the effects"});
+    encoder.Define(next == z3::ite(later, resolved_at, pending->point));
+    encoder.Define(next_intent == z3::ite(later, at, pending->intent));
+    *pending = Pending{next, next_intent};
   }
   return queries;
+}
+
+std::vector<InvariantQuery> EnvQueries(TraceEncoder& encoder) {
+  const TraceFacts& facts = encoder.facts();
+  z3::context& ctx = encoder.ctx();
+  if (facts.env_state_record < 0 || !facts.has_environment) return {};
+  InvariantQuery env_query{kEnvConsistent, {}};
+  const z3::expr env = ctx.int_const("env_digest"), model = ctx.int_const("model_digest");
+  encoder.Define(env == ctx.int_val(facts.env_digest));
+  encoder.Define(model == ctx.int_val(facts.model_digest));
+  env_query.flags.push_back({env != model,
+                             {encoder.Index(facts.env_state_record)},
+                             "the environment's digest differs from the replay of the effects"});
+  return {std::move(env_query)};
 }
 
 }  // namespace logact::verify::internal

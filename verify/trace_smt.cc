@@ -1,9 +1,12 @@
-// The driver of the Z3 trace checker: facts -> encoder -> one query per
-// invariant on a shared background, with push/pop -> a native-shaped Report.
+// The driver of the Z3 trace checker: facts -> encoder -> per segment of
+// records or batch of intents, a push/pop scope of definitions with one query
+// per invariant inside it, on one incremental solver -> a native-shaped Report.
 #include "verify/trace_smt.h"
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
+#include <optional>
 
 #include "core/assert.h"
 #include "core/limits.h"
@@ -79,38 +82,219 @@ void SortViolations(properties::Report* report) {
                    });
 }
 
-void RunQueries(z3::context& ctx, internal::TraceEncoder& encoder,
-                const std::vector<InvariantQuery>& queries, const TraceSmtOptions& options,
-                const std::map<std::string, std::string>& not_applicable, TraceSmtResult* result) {
-  z3::solver solver(ctx);
-  z3::params params(ctx);
-  params.set("timeout", options.timeout_ms);
-  solver.set(params);
-  for (const z3::expr& fact : encoder.background()) solver.add(fact);
-  result->background_assertions = static_cast<int64_t>(encoder.background().size());
-  for (const InvariantQuery& query : queries) {
-    if (not_applicable.count(std::string(query.id)) > 0) continue;
-    TraceQueryStats stats;
-    stats.invariant = std::string(query.id);
-    stats.flags = static_cast<int64_t>(query.flags.size());
-    const Clock::time_point start = Clock::now();
-    z3::check_result answer = z3::unsat;
-    if (!query.flags.empty()) {
-      z3::expr_vector flags(ctx);
-      for (const internal::Flag& flag : query.flags) flags.push_back(flag.violated);
-      solver.push();
-      solver.add(z3::mk_or(flags));
-      answer = solver.check();
-      if (answer == z3::sat)
-        CollectViolations(query, solver.get_model(), encoder.n(), &result->report);
-      if (answer == z3::unknown)
-        result->unknown.emplace_back(stats.invariant, solver.reason_unknown());
-      solver.pop();
-    }
-    stats.seconds = SecondsSince(start);
-    stats.answer = answer == z3::sat ? "sat" : answer == z3::unsat ? "unsat" : "unknown";
-    result->queries.push_back(std::move(stats));
+double CpuSeconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
+
+std::string AnswerText(z3::check_result answer) {
+  return answer == z3::sat ? "sat" : answer == z3::unsat ? "unsat" : "unknown";
+}
+
+// The worse of two answers: unknown beats sat beats unsat.
+void Merge(z3::check_result answer, TraceQueryStats* stats) {
+  if (stats->answer.empty() || answer == z3::unknown ||
+      (answer == z3::sat && stats->answer == "unsat")) {
+    stats->answer = AnswerText(answer);
   }
+}
+
+// One incremental solver: scopes of definitions (a segment or a batch) and,
+// inside each, one push/check/pop query per invariant. Statistics are summed
+// per invariant in the order of properties::kAllInvariants.
+class QueryRunner {
+ public:
+  QueryRunner(z3::context& ctx, internal::TraceEncoder& encoder, const TraceSmtOptions& options,
+              const std::map<std::string, std::string>& not_applicable, TraceSmtResult* result)
+      : ctx_(ctx),
+        encoder_(encoder),
+        solver_(ctx),
+        not_applicable_(not_applicable),
+        result_(result) {
+    z3::params params(ctx);
+    params.set("timeout", options.timeout_ms);
+    solver_.set(params);
+    solver_.add(encoder.MayTable());
+  }
+
+  // Opens a scope with the definitions built since the last scope.
+  void Open() {
+    const z3::expr_vector definitions = encoder_.TakeScope();
+    solver_.push();
+    for (const z3::expr& definition : definitions) solver_.add(definition);
+    const auto size = static_cast<int64_t>(definitions.size());
+    result_->background_assertions += size;
+    result_->largest_scope = std::max(result_->largest_scope, size);
+  }
+  void Close() { solver_.pop(); }
+
+  bool Applicable(std::string_view id) const {
+    return not_applicable_.count(std::string(id)) == 0 && !Unknown(id);
+  }
+  bool Unknown(std::string_view id) const {
+    return std::any_of(result_->unknown.begin(), result_->unknown.end(),
+                       [&](const auto& entry) { return entry.first == id; });
+  }
+  void MarkUnknown(std::string_view id, const std::string& reason) {
+    if (!Unknown(id)) result_->unknown.emplace_back(std::string(id), reason);
+  }
+
+  // Asks for a violating record among the query's flags.
+  void Run(const InvariantQuery& query) {
+    if (query.flags.empty() || !Applicable(query.id)) return;
+    TraceQueryStats& stats = Stats(&result_->queries, query.id);
+    const Clock::time_point start = Clock::now();
+    const double cpu = CpuSeconds();
+    z3::expr_vector flags(ctx_);
+    for (const internal::Flag& flag : query.flags) flags.push_back(flag.violated);
+    solver_.push();
+    solver_.add(z3::mk_or(flags));
+    const z3::check_result answer = solver_.check();
+    if (answer == z3::sat)
+      CollectViolations(query, solver_.get_model(), encoder_.n(), &result_->report);
+    if (answer == z3::unknown) MarkUnknown(query.id, solver_.reason_unknown());
+    solver_.pop();
+    Merge(answer, &stats);
+    stats.flags += static_cast<int64_t>(query.flags.size());
+    stats.checks += 1;
+    stats.seconds += SecondsSince(start);
+    stats.cpu_seconds += CpuSeconds() - cpu;
+  }
+
+  // The values of `terms` in the scope's model, proved unique: a sat check
+  // gives the model, and asserting that some term differs from its value
+  // must be unsat. nullopt if Z3 answers unknown (with *reason set).
+  Result<std::optional<std::vector<z3::expr>>> Derive(const std::vector<z3::expr>& terms,
+                                                      std::string_view what, std::string* reason) {
+    TraceQueryStats& stats = Stats(&result_->derivations, what);
+    const Clock::time_point start = Clock::now();
+    const double cpu = CpuSeconds();
+    const z3::check_result answer = solver_.check();
+    std::optional<std::vector<z3::expr>> values;
+    z3::check_result unique = z3::unknown;
+    if (answer == z3::sat) {
+      const z3::model model = solver_.get_model();
+      values.emplace();
+      z3::expr_vector differs(ctx_);
+      for (const z3::expr& term : terms) {
+        values->push_back(model.eval(term, true));
+        differs.push_back(term != values->back());
+      }
+      solver_.push();
+      solver_.add(z3::mk_or(differs));
+      unique = solver_.check();
+      solver_.pop();
+    }
+    stats.checks += answer == z3::sat ? 2 : 1;
+    stats.flags += static_cast<int64_t>(terms.size());
+    stats.seconds += SecondsSince(start);
+    stats.cpu_seconds += CpuSeconds() - cpu;
+    if (answer == z3::unsat || unique == z3::sat) {
+      return Status(StatusCode::kInternal, "z3: the " + std::string(what) + " definitions have " +
+                                               (answer == z3::unsat ? "no model" : "two models"));
+    }
+    Merge(answer == z3::sat ? unique : answer, &stats);
+    if (answer == z3::unknown || unique == z3::unknown) {
+      *reason = std::string(what) + ": " + solver_.reason_unknown();
+      return std::optional<std::vector<z3::expr>>();
+    }
+    return values;
+  }
+
+ private:
+  static TraceQueryStats& Stats(std::vector<TraceQueryStats>* all, std::string_view id) {
+    for (TraceQueryStats& stats : *all) {
+      if (stats.invariant == id) return stats;
+    }
+    all->push_back(TraceQueryStats{std::string(id), "", 0, 0, 0, 0});
+    return all->back();
+  }
+
+  z3::context& ctx_;
+  internal::TraceEncoder& encoder_;
+  z3::solver solver_;
+  const std::map<std::string, std::string>& not_applicable_;
+  TraceSmtResult* result_;
+};
+
+// Phase 1: acceptance and LOG-DENSE, segment by segment. Returns false if Z3
+// could not derive acceptance (every invariant is then unknown).
+Result<bool> AcceptanceAndDense(internal::TraceEncoder& encoder, QueryRunner& runner,
+                                int64_t segment) {
+  z3::expr in = encoder.ctx().int_val(0);
+  for (int64_t begin = 0; begin < encoder.n(); begin += segment) {
+    const int64_t end = std::min(encoder.n(), begin + segment);
+    const z3::expr out = encoder.DefineAcceptance(begin, end, in);
+    const InvariantQuery dense = internal::DenseQuery(encoder, begin, end);
+    std::vector<z3::expr> terms;
+    std::vector<int64_t> entries;
+    for (int64_t k = begin; k < end; ++k) {
+      if (encoder.facts().records[static_cast<size_t>(k)].kind != FactKind::kEntry) continue;
+      entries.push_back(k);
+      terms.push_back(encoder.Accepted(k));
+    }
+    terms.push_back(out);
+    runner.Open();
+    std::string reason;
+    LOGACT_ASSIGN_OR_RETURN(auto values, runner.Derive(terms, "acceptance", &reason));
+    if (!values.has_value()) {
+      runner.Close();
+      for (std::string_view id : properties::kAllInvariants) runner.MarkUnknown(id, reason);
+      return false;
+    }
+    runner.Run(dense);
+    runner.Close();
+    for (size_t i = 0; i < entries.size(); ++i) {
+      encoder.SetAccepted(entries[i], (*values)[i].is_true());
+    }
+    in = values->back();
+  }
+  return true;
+}
+
+// Phase 3: the per-intent invariants, batch by batch, carrying DRV-SERIAL's
+// pending point (derived and proved at the end of each batch).
+Status IntentBatches(internal::TraceEncoder& encoder, QueryRunner& runner, int64_t batch) {
+  z3::context& ctx = encoder.ctx();
+  internal::Pending pending{ctx.int_val(-1), ctx.int_val(-1)};
+  const size_t intents = encoder.facts().intents.size();
+  const auto step = static_cast<size_t>(batch);
+  for (size_t begin = 0; begin < intents; begin += step) {
+    const size_t end = std::min(intents, begin + step);
+    const std::vector<InvariantQuery> queries =
+        internal::IntentQueries(encoder, begin, end, &pending);
+    runner.Open();
+    for (const InvariantQuery& query : queries) runner.Run(query);
+    if (end < intents && runner.Applicable(properties::kDrvSerial)) {
+      std::string reason;
+      const std::vector<z3::expr> terms = {pending.point, pending.intent};
+      LOGACT_ASSIGN_OR_RETURN(auto values, runner.Derive(terms, "DRV-SERIAL pending", &reason));
+      if (values.has_value()) {
+        pending = internal::Pending{(*values)[0], (*values)[1]};
+      } else {
+        runner.MarkUnknown(properties::kDrvSerial, reason);
+      }
+    }
+    runner.Close();
+  }
+  return Status::Ok();
+}
+
+Status RunQueries(internal::TraceEncoder& encoder, QueryRunner& runner,
+                  const TraceSmtOptions& options) {
+  const int64_t segment = std::max<int64_t>(1, options.segment_records);
+  LOGACT_ASSIGN_OR_RETURN(const bool accepted, AcceptanceAndDense(encoder, runner, segment));
+  if (!accepted) return Status::Ok();
+  for (int64_t begin = 0; begin < encoder.n(); begin += segment) {
+    const std::vector<InvariantQuery> queries =
+        internal::RecordQueries(encoder, begin, std::min(encoder.n(), begin + segment));
+    runner.Open();
+    for (const InvariantQuery& query : queries) runner.Run(query);
+    runner.Close();
+  }
+  LOGACT_TRY(IntentBatches(encoder, runner, std::max<int64_t>(1, options.batch_intents)));
+  const std::vector<InvariantQuery> env = internal::EnvQueries(encoder);
+  runner.Open();
+  for (const InvariantQuery& query : env) runner.Run(query);
+  runner.Close();
+  return Status::Ok();
 }
 
 }  // namespace
@@ -125,15 +309,21 @@ Result<TraceSmtResult> CheckTraceSmt(const std::vector<traces::TraceRecord>& rec
   try {
     z3::context ctx;
     internal::TraceEncoder encoder(ctx, facts);
-    std::vector<InvariantQuery> queries = internal::LogQueries(encoder);
-    for (auto* family : {&internal::DecisionQueries, &internal::ExecutionQueries}) {
-      for (InvariantQuery& query : (*family)(encoder)) queries.push_back(std::move(query));
-    }
-    result.encode_seconds = SecondsSince(start);
-    RunQueries(ctx, encoder, queries, smt_options, not_applicable, &result);
+    QueryRunner runner(ctx, encoder, smt_options, not_applicable, &result);
+    LOGACT_TRY(RunQueries(encoder, runner, smt_options));
   } catch (const z3::exception& error) {
     return Status(StatusCode::kInternal, std::string("z3: ") + error.msg());
   }
+  double checking = 0;
+  for (const auto* all : {&result.queries, &result.derivations}) {
+    for (const TraceQueryStats& stats : *all) checking += stats.seconds;
+  }
+  result.encode_seconds = SecondsSince(start) - checking;
+  std::sort(result.queries.begin(), result.queries.end(),
+            [](const TraceQueryStats& a, const TraceQueryStats& b) {
+              return properties::InvariantIndex(a.invariant) <
+                     properties::InvariantIndex(b.invariant);
+            });
   properties::Report& report = result.report;
   report.records = static_cast<int64_t>(records.size());
   report.not_applicable_reasons = not_applicable;
