@@ -225,6 +225,39 @@ BOOST_AUTO_TEST_CASE(UnknownIsNotAPass) {
   BOOST_TEST(result->ok() == result->unknown.empty());
 }
 
+// Goal: cutting the trace into tiny segments and batches (so acceptance and
+// DRV-SERIAL's pending point are carried across many scopes) reports exactly
+// the violations, with the same lines, as one scope over the whole trace.
+BOOST_AUTO_TEST_CASE(SmallScopesEqualOneScope) {
+  TraceSmtOptions tiny, whole;
+  tiny.segment_records = 3;
+  tiny.batch_intents = 2;
+  whole.segment_records = 1'000'000;
+  whole.batch_intents = 1'000'000;
+  auto violations = [](const TraceSmtResult& result) {
+    std::vector<std::pair<std::string, std::vector<int64_t>>> list;
+    for (const auto& violation : result.report.violations)
+      list.emplace_back(violation.invariant, violation.lines);
+    return list;
+  };
+  int mutated = 0;
+  for (std::string_view id : properties::MutableInvariants()) {
+    for (uint64_t seed = 1; seed <= 6; ++seed) {
+      GeneratedTrace trace = properties::BuildValidTrace(properties::SeededChooser(seed), 6);
+      if (seed > 1 && properties::Mutate(properties::SeededChooser(seed), id, &trace)) ++mutated;
+      Result<TraceSmtResult> small = CheckTraceSmt(trace.records, {}, tiny);
+      Result<TraceSmtResult> large = CheckTraceSmt(trace.records, {}, whole);
+      BOOST_REQUIRE(small.has_value() && large.has_value());
+      BOOST_TEST(small->unknown.empty());
+      BOOST_TEST((violations(*small) == violations(*large)), id << " seed " << seed);
+      std::vector<std::string> expected;
+      if (!trace.violated.empty()) expected.push_back(trace.violated);
+      BOOST_TEST((Ids(small->report) == expected), id << " seed " << seed);
+    }
+  }
+  BOOST_TEST(mutated > 20);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
