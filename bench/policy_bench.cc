@@ -4,9 +4,14 @@
 // action, to show the cost of a proof against the cost of one vote.
 //
 // The policy is generated from a fixed seed (a small LCG, no std
-// distributions): one rule voter with N rules over the AgentDojo banking tool
-// schemas (recipient eq/in/prefix, amount comparisons, subject contains and
-// regexes, password rules), an LLM voter with an unknown vote, all_of.
+// distributions) over the AgentDojo banking tool schemas: a deny-list voter
+// (default allow; recipient eq/in/prefix/regex, amount and id bounds, subject
+// contains/regex, date prefixes, passwords, `not`/`any`/`all`, a few allow
+// exceptions), an allow-list voter (default deny; per-tool allowances within
+// bounds, password shape, a deny of odd dates) and an LLM voter of unknown
+// vote, under all_of. Rules repeat and subsume each other by chance (a lower
+// amount bound, the same regex), so the policy has dead and live rules of
+// every shape. BM_ValidatePolicy reports the breakdown as counters.
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
@@ -47,7 +52,138 @@ struct Lcg {
   }
 };
 
-Json GenerateRule(Lcg& rng, size_t index) {
+Json Rule(const std::string& id, bool allow, Json when) {
+  return {{"id", id}, {"effect", allow ? "allow" : "deny"}, {"when", std::move(when)}};
+}
+
+std::string Num(Lcg& rng, uint64_t bound) { return std::to_string(rng.Next(bound)); }
+
+// A rule of the "guard" voter (deny list, default allow): recipients, amounts,
+// subjects, dates and passwords, on one tool or on every tool with the argument.
+Json GuardRule(Lcg& rng, size_t index) {
+  const std::string iban = "DE" + std::to_string(10000 + rng.Next(90000));
+  const std::string id = "g" + std::to_string(index);
+  const bool allow = rng.Next(6) == 0;  // exceptions in a default-allow voter
+  switch (rng.Next(10)) {
+    case 0:
+      return Rule(id, allow, {{"arg", "recipient"}, {"eq", iban}});
+    case 1:
+      return Rule(id, allow, {{"arg", "recipient"}, {"in", {iban, "FR" + Num(rng, 1000)}}});
+    case 2:
+      return Rule(id, allow,
+                  {{"all",
+                    {{{"tool", {{"in", {"send_money", "schedule_transaction"}}}}},
+                     {{"arg", "amount"}, {"gt", 100 + rng.Next(5000)}}}}});
+    case 3:
+      return Rule(id, allow, {{"arg", "subject"}, {"contains", "invoice-" + Num(rng, 100)}});
+    case 4:
+      return Rule(id, allow, {{"arg", "recipient"}, {"matches", "CH[0-9]{" + Num(rng, 4) + ",6}"}});
+    case 5:
+      return Rule(id, allow,
+                  {{"all",
+                    {{{"arg", "recipient"}, {"prefix", "XX" + Num(rng, 50)}},
+                     {{"not", {{"arg", "amount"}, {"le", rng.Next(100)}}}}}}});
+    case 6:
+      return Rule(
+          id, allow,
+          {{"all",
+            {{{"tool", "update_password"}},
+             {{"arg", "password"}, {"matches", ".{0," + std::to_string(4 + rng.Next(6)) + "}"}}}}});
+    case 7:
+      return Rule(id, allow,
+                  {{"all",
+                    {{{"tool", "update_scheduled_transaction"}},
+                     {{"arg", "id"}, {"ge", 1000 + rng.Next(9000)}},
+                     {{"arg", "recurring"}, {"exists", true}}}}});
+    case 8:
+      return Rule(
+          id, allow,
+          {{"any",
+            {{{"arg", "subject"}, {"matches", "(urgent|asap)-" + Num(rng, 20) + ".*"}},
+             {{"arg", "date"}, {"prefix", "20" + std::to_string(10 + rng.Next(12)) + "-"}}}}});
+    default:
+      return Rule(id, allow,
+                  {{"all",
+                    {{{"tool", "schedule_transaction"}},
+                     {{"arg", "recurring"}, {"eq", true}},
+                     {{"arg", "amount"}, {"ge", 50 + rng.Next(2000)}}}}});
+  }
+}
+
+// A rule of the "limits" voter (allow list, default deny): what may be done,
+// per tool, within bounds; a few denials of odd dates.
+Json LimitsRule(Lcg& rng, size_t index) {
+  const std::string id = "l" + std::to_string(index);
+  switch (rng.Next(7)) {
+    case 0:
+      return Rule(id, true,
+                  {{"all",
+                    {{{"tool", "send_money"}},
+                     {{"arg", "amount"}, {"le", 50 + rng.Next(1000)}},
+                     {{"arg", "recipient"}, {"prefix", rng.Next(2) == 0 ? "GB" : "DE"}}}}});
+    case 1:
+      return Rule(id, true, {{"tool", {{"in", {"get_balance", "update_scheduled_transaction"}}}}});
+    case 2:
+      return Rule(
+          id, true,
+          {{"all",
+            {{{"tool", "update_scheduled_transaction"}}, {{"arg", "id"}, {"lt", rng.Next(500)}}}}});
+    case 3:
+      return Rule(id, true,
+                  {{"all",
+                    {{{"tool", {{"in", {"send_money", "schedule_transaction"}}}}},
+                     {{"arg", "amount"}, {"lt", 10 + rng.Next(300)}}}}});
+    case 4:
+      return Rule(id, true,
+                  {{"all",
+                    {{{"tool", "update_password"}},
+                     {{"arg", "password"},
+                      {"matches", "[A-Za-z0-9]{" + std::to_string(8 + rng.Next(4)) + ",16}"}}}}});
+    case 5:
+      return Rule(id, false, {{"arg", "date"}, {"matches", "19[0-9]{2}-.*"}});
+    default:
+      return Rule(id, true,
+                  {{"all",
+                    {{{"arg", "recipient"}, {"matches", "GB[0-9]{2}[A-Z]{4}.*"}},
+                     {{"arg", "amount"}, {"le", 100 + rng.Next(900)}}}}});
+  }
+}
+
+// Two rule voters (2/3 of the rules in the deny list "guard", 1/3 in the allow
+// list "limits") and an LLM voter of unknown vote, under all_of.
+VoterSet GeneratePolicy(size_t rules_count) {
+  Lcg rng{42};
+  Json guard = Json::array();
+  guard.push_back({{"id", "attacker"},
+                   {"effect", "deny"},
+                   {"when", {{"arg", "recipient"}, {"eq", "US133000000121212121212"}}}});
+  guard.push_back({{"id", "password"},
+                   {"effect", "deny"},
+                   {"when",
+                    {{"all",
+                      {{{"tool", "update_password"}},
+                       {{"not", {{"arg", "password"}, {"matches", ".*[0-9].*"}}}}}}}}});
+  Json limits = Json::array();
+  for (size_t i = 2; i < rules_count; ++i) {
+    if (i % 3 == 0) {
+      limits.push_back(LimitsRule(rng, i));
+    } else {
+      guard.push_back(GuardRule(rng, i));
+    }
+  }
+  const Json set = {
+      {"decider", {{"kind", "all_of"}, {"types", {"rules", "limits", "llm"}}}},
+      {"voters",
+       {{{"voter", "guard"}, {"type", "rules"}, {"default", "allow"}, {"rules", guard}},
+        {{"voter", "limits"}, {"type", "limits"}, {"default", "deny"}, {"rules", limits}},
+        {{"voter", "judge"}, {"type", "llm"}}}}};
+  return ParseVoterSet(set).value();
+}
+
+// The first generator (before the native pre-pass), kept so that before/after
+// figures compare the same policy: one deny-list voter (a third of its rules
+// are allow rules, dead under default allow) and an LLM voter.
+Json SimpleRule(Lcg& rng, size_t index) {
   const std::string iban = "DE" + std::to_string(10000 + rng.Next(90000));
   Json when;
   switch (rng.Next(6)) {
@@ -79,7 +215,7 @@ Json GenerateRule(Lcg& rng, size_t index) {
           {"when", when}};
 }
 
-VoterSet GeneratePolicy(size_t rules_count) {
+VoterSet GenerateSimplePolicy(size_t rules_count) {
   Lcg rng{42};
   Json rules = Json::array();
   rules.push_back({{"id", "attacker"},
@@ -91,7 +227,7 @@ VoterSet GeneratePolicy(size_t rules_count) {
                     {{"all",
                       {{{"tool", "update_password"}},
                        {{"not", {{"arg", "password"}, {"matches", ".*[0-9].*"}}}}}}}}});
-  while (rules.size() < rules_count) rules.push_back(GenerateRule(rng, rules.size()));
+  while (rules.size() < rules_count) rules.push_back(SimpleRule(rng, rules.size()));
   const Json set = {
       {"decider", {{"kind", "all_of"}, {"types", {"rules", "llm"}}}},
       {"voters",
@@ -100,47 +236,53 @@ VoterSet GeneratePolicy(size_t rules_count) {
   return ParseVoterSet(set).value();
 }
 
+// One validation per iteration; the counters are the last run's breakdown
+// (safe/useful/dead-rule milliseconds, how each rule was decided).
 void BM_ValidatePolicy(benchmark::State& state) {
   const SafetySpec spec = ParseSafetySpec(Json::parse(kSpec)).value();
-  const VoterSet set = GeneratePolicy(static_cast<size_t>(state.range(0)));
+  const size_t rules = static_cast<size_t>(state.range(0));
+  const VoterSet set = state.range(1) == 0 ? GeneratePolicy(rules) : GenerateSimplePolicy(rules);
   verify::VerifyOptions options;
-  double max_ms = 0;
-  size_t queries = 0;
-  bool safe = false;
+  verify::ValidationReport last;
   for (auto _ : state) {
     Result<verify::ValidationReport> report = verify::Validate(set, spec, options);
     if (!report.has_value()) {
       state.SkipWithError(report.error().message().c_str());
       return;
     }
-    queries = report->queries.size();
-    safe = report->safe.answer == verify::Answer::kYes;
-    for (const verify::QueryStat& query : report->queries) max_ms = std::max(max_ms, query.ms);
-    benchmark::DoNotOptimize(report);
+    last = std::move(report).value();
+    benchmark::DoNotOptimize(last);
   }
-  // Query sizes, measured once outside the timed loop.
-  options.measure_sizes = true;
-  const verify::ValidationReport sized = verify::Validate(set, spec, options).value();
-  size_t bytes_total = 0;
-  size_t bytes_max = 0;
-  for (const verify::QueryStat& query : sized.queries) {
-    bytes_total += query.smt2_bytes;
-    bytes_max = std::max(bytes_max, query.smt2_bytes);
-  }
-  state.counters["rules"] = static_cast<double>(state.range(0));
-  state.counters["queries"] = static_cast<double>(queries);
-  state.counters["safe"] = safe ? 1 : 0;
+  double max_ms = 0;
+  for (const verify::QueryStat& query : last.queries) max_ms = std::max(max_ms, query.ms);
+  const verify::ValidationTimings& t = last.timings;
+  state.counters["rules"] = static_cast<double>(t.rules);
+  state.counters["safe"] = last.safe.answer == verify::Answer::kYes ? 1 : 0;
+  state.counters["useful"] = last.useful.answer == verify::Answer::kYes ? 1 : 0;
+  state.counters["safe_ms"] = t.safe_ms;
+  state.counters["useful_ms"] = t.useful_ms;
+  state.counters["dead_ms"] = t.dead_ms;
+  state.counters["native_ms"] = t.native_ms;
+  state.counters["candidates"] = static_cast<double>(t.candidates);
+  state.counters["live_native"] = static_cast<double>(t.live_native);
+  state.counters["dead_simplified"] = static_cast<double>(t.dead_simplified);
+  state.counters["rules_to_z3"] = static_cast<double>(t.rules_to_z3);
+  state.counters["dead_queries"] = static_cast<double>(t.dead_queries);
+  state.counters["dead"] = static_cast<double>(last.dead_rules.size());
+  state.counters["live"] = static_cast<double>(last.live_rules.size());
+  state.counters["undecided"] = static_cast<double>(last.undecided_rules.size());
   state.counters["max_query_ms"] = max_ms;
-  state.counters["smt2_bytes_total"] = static_cast<double>(bytes_total);
-  state.counters["smt2_bytes_max"] = static_cast<double>(bytes_max);
-  state.counters["dead_rules"] = static_cast<double>(sized.dead_rules.size());
+  if (std::getenv("LOGACT_BENCH_POLICY") != nullptr) {
+    for (const VoterConfig& voter : set.voters)
+      std::fprintf(stderr, "%s\n", voter.source.dump().c_str());
+  }
   if (std::getenv("LOGACT_BENCH_QUERIES") != nullptr) {
-    for (const verify::QueryStat& query : sized.queries)
-      std::fprintf(stderr, "%s %s %.1f ms %zu bytes\n", query.name.c_str(), query.result.c_str(),
-                   query.ms, query.smt2_bytes);
+    for (const verify::QueryStat& query : last.queries)
+      std::fprintf(stderr, "%s %s %.1f ms\n", query.name.c_str(), query.result.c_str(), query.ms);
   }
 }
-BENCHMARK(BM_ValidatePolicy)->Arg(50)->Arg(200)->Unit(benchmark::kMillisecond);
+// Second argument: 0 = the two-voter generator, 1 = the first generator.
+BENCHMARK(BM_ValidatePolicy)->ArgsProduct({{50, 100, 200}, {0, 1}})->Unit(benchmark::kMillisecond);
 
 // Baseline: the native rule voter on one action (what each vote costs).
 void BM_NativeEvaluate(benchmark::State& state) {

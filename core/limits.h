@@ -89,5 +89,17 @@ static_assert(kRulesPerVoterMax >= 200, "the policy benchmark validates 200 rule
 // string query that runs away (Z3's sequence solver can) ends as "unknown"
 // (exit 1, never "safe") instead of hanging the command; --timeout-ms 0 lifts it.
 inline constexpr int64_t kPolicyQueryTimeoutMsDefault = 10'000;
+// Native pre-pass of the dead-rule check (verify/policy_witness.h): at most this
+// many candidate actions (a few per rule per tool: a 200-rule policy proposes
+// ~2,000) and vote scenarios are replayed; beyond, the remaining rules go to Z3.
+inline constexpr size_t kPolicyWitnessCandidatesMax = 20'000;
+inline constexpr size_t kPolicyWitnessScenariosMax = 256;
+
+// Probes the mock LLM asks after an executor restart marker before it stops
+// probing and re-proposes the interrupted action (sim/mock_llm.h): a probe
+// that fails, is denied or gives no answer is asked again, but a voter set
+// that always denies it must not stall the task. The idempotency key keeps
+// that re-proposal safe for idempotent tools. Three rides out a fault or two.
+inline constexpr int64_t kRecoveryProbeAttemptsMax = 3;
 
 }  // namespace logact::limits

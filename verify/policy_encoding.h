@@ -67,6 +67,10 @@ class ActionEncoding {
   // (`printable`: only 0x20..0x7e, for readable counterexamples).
   z3::expr StringDomain(bool printable) const;
   z3::expr ToolIs(const std::string& tool) const;
+  // The tool variable and the tool names it indexes (sorted), so a query can
+  // be split per tool by substituting the index (verify/policy_verifier.cc).
+  const z3::expr& tool() const { return tool_; }
+  const std::vector<std::string>& tool_names() const { return tool_names_; }
   // REQUIRES: the condition's names were checked against the schemas.
   z3::expr Encode(const Condition& condition);
   // Whether some text condition was encoded as unknown.

@@ -53,6 +53,26 @@ Verdict NativeVerdict(const VoterSet& set, const Action& action, const VoteScena
   return Evaluate(set.decider, votes);
 }
 
+std::map<std::string, bool> NativeCountedVotes(const VoterSet& set, const Action& action,
+                                               const VoteScenario& scenario) {
+  std::map<std::string, bool> votes;
+  for (const std::string& type : CountedTypesWithVoters(set)) {
+    votes[type] = NativeVote(set, CountedVoter(set, type, scenario), action, scenario);
+  }
+  return votes;
+}
+
+std::map<std::string, bool> NativeCanApprove(const VoterSet& set, const Action& action) {
+  std::map<std::string, bool> can;
+  for (size_t v = 0; v < set.voters.size(); ++v) {
+    const VoterConfig& voter = set.voters[v];
+    if (!set.decider.Counts(voter.type)) continue;
+    const bool free = !voter.is_rule_voter && voter.assume == Assumption::kUnknown;
+    can[voter.type] = can[voter.type] || free || NativeVote(set, v, action, VoteScenario{});
+  }
+  return can;
+}
+
 Result<bool> NativeCanCommit(const VoterSet& set, const Action& action) {
   const std::vector<std::string> types = CountedTypesWithVoters(set);
   if (types.size() > kEnumeratedTypesMax) {

@@ -9,6 +9,9 @@
 // independently. Pure functions of their arguments.
 #pragma once
 
+#include <map>
+#include <string>
+
 #include "core/entry.h"
 #include "core/status.h"
 #include "core/voter_config.h"
@@ -33,6 +36,15 @@ Verdict NativeVerdict(const VoterSet& set, const Action& action, const VoteScena
 // kEnumeratedTypesMax counted types would have to be enumerated.
 inline constexpr size_t kEnumeratedTypesMax = 12;
 Result<bool> NativeCanCommit(const VoterSet& set, const Action& action);
+
+// The counted vote of each counted type with voters, as NativeVerdict counts
+// them under `scenario` (the "votes" of a counterexample).
+std::map<std::string, bool> NativeCountedVotes(const VoterSet& set, const Action& action,
+                                               const VoteScenario& scenario);
+
+// Per counted type with voters: whether some voter of the type can approve
+// `action` (an unknown vote can), as NativeCanCommit enumerates them.
+std::map<std::string, bool> NativeCanApprove(const VoterSet& set, const Action& action);
 
 // Whether some condition of `conditions` holds for `action`.
 bool AnyHolds(const std::vector<Condition>& conditions, const Action& action);

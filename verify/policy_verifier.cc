@@ -12,6 +12,7 @@
 #include "core/assert.h"
 #include "verify/policy_check.h"
 #include "verify/policy_native.h"
+#include "verify/policy_witness.h"
 
 namespace logact::verify {
 namespace {
@@ -224,6 +225,28 @@ Json RulesJson(const std::vector<RuleRef>& rules) {
   return out;
 }
 
+Json LiveRulesJson(const std::vector<LiveRule>& rules) {
+  Json out = Json::array();
+  for (const LiveRule& live : rules) {
+    const Counterexample witness{live.action, {}, live.scenario};
+    Json entry = witness.ToJson();
+    entry.erase("votes");
+    out.push_back({{"voter", live.rule.voter},
+                   {"rule", live.rule.rule},
+                   {"by", live.by},
+                   {"witness", entry}});
+  }
+  return out;
+}
+
+Json TimingsJson(const ValidationTimings& timings) {
+  return {{"safe_ms", timings.safe_ms},         {"useful_ms", timings.useful_ms},
+          {"dead_ms", timings.dead_ms},         {"native_ms", timings.native_ms},
+          {"candidates", timings.candidates},   {"rules", timings.rules},
+          {"live_native", timings.live_native}, {"dead_simplified", timings.dead_simplified},
+          {"rules_to_z3", timings.rules_to_z3}, {"dead_queries", timings.dead_queries}};
+}
+
 }  // namespace
 
 Json ValidationReport::ToJson() const {
@@ -239,6 +262,8 @@ Json ValidationReport::ToJson() const {
            {{"safe", CounterexampleJson(safe)}, {"useful", CounterexampleJson(useful)}}},
           {"dead_rules_detail", RulesJson(dead_rules)},
           {"undecided_rules", RulesJson(undecided_rules)},
+          {"live_rules", LiveRulesJson(live_rules)},
+          {"timings", TimingsJson(timings)},
           {"notes", all_notes},
           {"queries", StatsJson(queries)}};
 }
@@ -265,9 +290,130 @@ Json DiffReport::ToJson() const {
 
 namespace {
 
-// The dead-rule queries of every rule voter.
+double MsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+// The native pre-pass's candidates: the constants of every rule and of the
+// spec (the forbidden and benign examples first).
+std::vector<Action> Candidates(const VoterSet& set, const SafetySpec& spec) {
+  std::vector<const Condition*> bases;
+  for (const Condition& condition : spec.forbidden) bases.push_back(&condition);
+  for (const Condition& condition : spec.benign) bases.push_back(&condition);
+  std::vector<const Condition*> conditions;
+  for (const VoterConfig& voter : set.voters) {
+    for (const Rule& rule : voter.rules) conditions.push_back(&rule.when);
+  }
+  return CandidateActions(conditions, bases, spec.tools, limits::kPolicyWitnessCandidatesMax);
+}
+
+struct Prepass {
+  std::vector<Action> candidates;
+  std::vector<VoteScenario> scenarios;
+};
+
+// A forbidden candidate the native voters and decider commit in some scenario.
+std::optional<Counterexample> NativeUnsafe(const VoterSet& set, const SafetySpec& spec,
+                                           const Prepass& prepass) {
+  for (const Action& action : prepass.candidates) {
+    if (!IsForbidden(spec, action)) continue;
+    for (const VoteScenario& scenario : prepass.scenarios) {
+      if (NativeVerdict(set, action, scenario) == Verdict::kCommit) {
+        return Counterexample{action, NativeCountedVotes(set, action, scenario), scenario};
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// A benign candidate no choice of votes commits (NativeCanCommit).
+std::optional<Counterexample> NativeUseless(const VoterSet& set, const SafetySpec& spec,
+                                            const Prepass& prepass) {
+  for (const Action& action : prepass.candidates) {
+    if (!AnyHolds(spec.benign, action)) continue;
+    Result<bool> can = NativeCanCommit(set, action);
+    if (!can.has_value() || *can) continue;
+    Counterexample cx{action, NativeCanApprove(set, action), {}};
+    for (const VoterConfig& voter : set.voters) {
+      if (!voter.is_rule_voter && voter.assume == Assumption::kUnknown) {
+        cx.scenario.unknown_votes[voter.name] = true;
+      }
+    }
+    return cx;
+  }
+  return std::nullopt;
+}
+
+// `query` with the tool fixed, per tool, simplified; tools where it
+// simplifies to false are left out (Z3's simplifier preserves equivalence,
+// so an empty list proves the query unsatisfiable).
+std::vector<std::pair<std::string, z3::expr>> PerTool(z3::context& ctx,
+                                                      const ActionEncoding& action,
+                                                      const z3::expr& query) {
+  std::vector<std::pair<std::string, z3::expr>> out;
+  const std::vector<std::string>& tools = action.tool_names();
+  for (size_t t = 0; t < tools.size(); ++t) {
+    z3::expr_vector from(ctx);
+    z3::expr_vector to(ctx);
+    from.push_back(action.tool());
+    to.push_back(ctx.int_val(static_cast<int>(t)));
+    z3::expr fixed = z3::expr(query).substitute(from, to).simplify();
+    if (fixed.is_false()) continue;
+    out.emplace_back(tools[t], fixed && action.tool() == static_cast<int>(t));
+  }
+  return out;
+}
+
+enum class RuleStatus : uint8_t { kDead, kLive, kUndecided };
+
+// Asks Z3 whether rule r of voter v is live, one query per tool it can touch.
+Result<RuleStatus> RuleWithZ3(z3::context& ctx, ActionEncoding& action,
+                              const VoterSetEncoding& encoding, const VoterSet& set, size_t v,
+                              size_t r, const z3::expr& sensitive, QueryRunner& runner,
+                              ValidationReport* report) {
+  const VoterConfig& voter = set.voters[v];
+  const auto per_tool = PerTool(ctx, action, encoding.RuleChanges(v, r) && sensitive);
+  if (per_tool.empty()) {
+    ++report->timings.dead_simplified;
+    return RuleStatus::kDead;
+  }
+  ++report->timings.rules_to_z3;
+  bool undecided = false;
+  for (const auto& [tool, query] : per_tool) {
+    ++report->timings.dead_queries;
+    LOGACT_ASSIGN_OR_RETURN(
+        Outcome outcome,
+        runner.Run("dead." + voter.name + "." + voter.rules[r].id + "." + tool, query));
+    if (outcome.result == z3::unsat) continue;
+    if (outcome.result == z3::unknown) {
+      undecided = true;
+      continue;
+    }
+    Result<Action> witness = action.Extract(*outcome.model);
+    const VoteScenario scenario = encoding.ExtractScenario(*outcome.model);
+    if (witness.has_value() && NativelyLive(set, v, r, *witness, scenario)) {
+      report->live_rules.push_back(
+          LiveRule{{voter.name, voter.rules[r].id}, *witness, scenario, "z3"});
+      return RuleStatus::kLive;
+    }
+    undecided = true;  // a model the engine does not reproduce proves nothing
+  }
+  return undecided ? RuleStatus::kUndecided : RuleStatus::kDead;
+}
+
+// Dead rules: a native pre-pass shows most live rules live on a concrete
+// action (no query); the others are asked to Z3 per tool.
 Status DeadRules(z3::context& ctx, ActionEncoding& action, const VoterSetEncoding& encoding,
-                 const VoterSet& set, QueryRunner& runner, ValidationReport* report) {
+                 const VoterSet& set, const Prepass& prepass, QueryRunner& runner,
+                 ValidationReport* report) {
+  const auto native_start = std::chrono::steady_clock::now();
+  std::vector<Action> candidates = prepass.candidates;
+  for (const PropertyAnswer* answer : {&report->safe, &report->useful}) {
+    if (answer->counterexample.has_value()) candidates.push_back(answer->counterexample->action);
+  }
+  const auto witnesses = FindLiveWitnesses(set, candidates, prepass.scenarios);
+  report->timings.native_ms += MsSince(native_start);
   for (size_t v = 0; v < set.voters.size(); ++v) {
     const VoterConfig& voter = set.voters[v];
     if (!voter.is_rule_voter) continue;
@@ -278,28 +424,96 @@ Status DeadRules(z3::context& ctx, ActionEncoding& action, const VoterSetEncodin
     deny[v] = ctx.bool_val(false);
     const z3::expr sensitive = encoding.Commits(approve) != encoding.Commits(deny);
     for (size_t r = 0; r < voter.rules.size(); ++r) {
+      ++report->timings.rules;
       const RuleRef ref{voter.name, voter.rules[r].id};
-      const z3::expr changes = encoding.RuleChanges(v, r);
-      LOGACT_ASSIGN_OR_RETURN(
-          Outcome outcome, runner.Run("dead." + voter.name + "." + ref.rule, changes && sensitive));
-      if (outcome.result == z3::unsat) {
-        report->dead_rules.push_back(ref);
+      auto found = witnesses.find({v, r});
+      if (found != witnesses.end()) {
+        ++report->timings.live_native;
+        report->live_rules.push_back(
+            LiveRule{ref, found->second.action, found->second.scenario, "native"});
         continue;
       }
-      if (outcome.result == z3::unknown) {
-        report->undecided_rules.push_back(ref);
-        continue;
-      }
-      Result<Action> witness = action.Extract(*outcome.model);
-      VoterSet without = set;
-      without.voters[v].rules.erase(without.voters[v].rules.begin() + static_cast<long>(r));
-      const VoteScenario scenario = encoding.ExtractScenario(*outcome.model);
-      const bool live = witness.has_value() &&
-                        (NativeVerdict(set, *witness, scenario) == Verdict::kCommit) !=
-                            (NativeVerdict(without, *witness, scenario) == Verdict::kCommit);
-      if (!live) report->undecided_rules.push_back(ref);
+      LOGACT_ASSIGN_OR_RETURN(RuleStatus status, RuleWithZ3(ctx, action, encoding, set, v, r,
+                                                            sensitive, runner, report));
+      if (status == RuleStatus::kDead) report->dead_rules.push_back(ref);
+      if (status == RuleStatus::kUndecided) report->undecided_rules.push_back(ref);
     }
   }
+  return Status::Ok();
+}
+
+// `query` asked per tool (PerTool): "yes" when every part is unsat, "no"
+// with the first natively confirmed witness, else "unknown".
+template <typename Confirm>
+Result<PropertyAnswer> SplitQuery(
+    z3::context& ctx, ActionEncoding& action, QueryRunner& runner, const std::string& name,
+    const z3::expr& query, const std::function<Counterexample(const z3::model&, Action)>& build,
+    Confirm confirm) {
+  PropertyAnswer answer{Answer::kYes, std::nullopt, ""};
+  for (const auto& [tool, part] : PerTool(ctx, action, query)) {
+    LOGACT_ASSIGN_OR_RETURN(Outcome outcome, runner.Run(name + "." + tool, part));
+    PropertyAnswer result = AnswerFor(outcome, action, build, confirm);
+    if (result.answer == Answer::kNo) return result;
+    if (result.answer == Answer::kUnknown) answer = std::move(result);
+  }
+  return answer;
+}
+
+// safe: a natively committed forbidden candidate answers "no" at once;
+// otherwise Z3 looks for a forbidden action some choice commits.
+Status CheckSafe(z3::context& ctx, ActionEncoding& action, const VoterSetEncoding& encoding,
+                 const VoterSet& set, const SafetySpec& spec, const Prepass& prepass,
+                 QueryRunner& runner, PropertyAnswer* answer) {
+  if (std::optional<Counterexample> cx = NativeUnsafe(set, spec, prepass)) {
+    *answer = PropertyAnswer{Answer::kNo, std::move(cx), ""};
+    return Status::Ok();
+  }
+  LOGACT_ASSIGN_OR_RETURN(
+      *answer,
+      SplitQuery(
+          ctx, action, runner, "safe", AnyOf(ctx, action, spec.forbidden) && encoding.Commits(),
+          [&](const z3::model& model, Action witness) {
+            return Counterexample{std::move(witness), encoding.ExtractVotes(model),
+                                  encoding.ExtractScenario(model)};
+          },
+          [&](const Counterexample& cx) -> Result<bool> {
+            return IsForbidden(spec, cx.action) &&
+                   NativeVerdict(set, cx.action, cx.scenario) == Verdict::kCommit;
+          }));
+  return Status::Ok();
+}
+
+// useful: a benign candidate no choice commits answers "no" at once;
+// otherwise Z3 looks for a benign action no choice commits.
+Status CheckUseful(z3::context& ctx, ActionEncoding& action, const VoterSetEncoding& encoding,
+                   const VoterSet& set, const SafetySpec& spec, const Prepass& prepass,
+                   QueryRunner& runner, PropertyAnswer* answer) {
+  if (std::optional<Counterexample> cx = NativeUseless(set, spec, prepass)) {
+    *answer = PropertyAnswer{Answer::kNo, std::move(cx), ""};
+    return Status::Ok();
+  }
+  const std::map<std::string, z3::expr> can_approve = encoding.CanApprove();
+  LOGACT_ASSIGN_OR_RETURN(
+      *answer,
+      SplitQuery(
+          ctx, action, runner, "useful", AnyOf(ctx, action, spec.benign) && !encoding.CanCommit(),
+          [&](const z3::model& model, Action witness) {
+            // The most favourable vote each type can cast: the action is blocked even so.
+            Counterexample cx{std::move(witness), {}, {}};
+            for (const auto& [type, can] : can_approve)
+              cx.votes[type] = model.eval(can, true).is_true();
+            for (const VoterConfig& voter : set.voters) {
+              if (!voter.is_rule_voter && voter.assume == Assumption::kUnknown) {
+                cx.scenario.unknown_votes[voter.name] = true;
+              }
+            }
+            return cx;
+          },
+          [&](const Counterexample& cx) -> Result<bool> {
+            if (!AnyHolds(spec.benign, cx.action)) return false;
+            LOGACT_ASSIGN_OR_RETURN(bool can, NativeCanCommit(set, cx.action));
+            return !can;
+          }));
   return Status::Ok();
 }
 
@@ -311,44 +525,28 @@ Result<ValidationReport> ValidateWithZ3(const VoterSet& set, const SafetySpec& s
   QueryRunner runner(ctx, action, options, &report.queries);
   LOGACT_TRY(CheckOverlap(ctx, action, runner, spec, &report.notes));
   VoterSetEncoding encoding(ctx, action, set, "");
-  const z3::expr forbidden = AnyOf(ctx, action, spec.forbidden);
-  const z3::expr benign = AnyOf(ctx, action, spec.benign);
 
-  LOGACT_ASSIGN_OR_RETURN(Outcome safe, runner.Run("safe", forbidden && encoding.Commits()));
-  report.safe = AnswerFor(
-      safe, action,
-      [&](const z3::model& model, Action witness) {
-        return Counterexample{std::move(witness), encoding.ExtractVotes(model),
-                              encoding.ExtractScenario(model)};
-      },
-      [&](const Counterexample& cx) -> Result<bool> {
-        return IsForbidden(spec, cx.action) &&
-               NativeVerdict(set, cx.action, cx.scenario) == Verdict::kCommit;
-      });
+  const auto native_start = std::chrono::steady_clock::now();
+  Prepass prepass;
+  if (options.native_prepass) {
+    prepass.candidates = Candidates(set, spec);
+    prepass.scenarios = EnumerateScenarios(set, limits::kPolicyWitnessScenariosMax);
+  }
+  report.timings.candidates = prepass.candidates.size();
+  report.timings.native_ms = MsSince(native_start);
 
-  LOGACT_ASSIGN_OR_RETURN(Outcome useful, runner.Run("useful", benign && !encoding.CanCommit()));
-  const std::map<std::string, z3::expr> can_approve = encoding.CanApprove();
-  report.useful = AnswerFor(
-      useful, action,
-      [&](const z3::model& model, Action witness) {
-        // The most favourable vote each type can cast: the action is blocked even so.
-        Counterexample cx{std::move(witness), {}, {}};
-        for (const auto& [type, can] : can_approve)
-          cx.votes[type] = model.eval(can, true).is_true();
-        for (const VoterConfig& voter : set.voters) {
-          if (!voter.is_rule_voter && voter.assume == Assumption::kUnknown) {
-            cx.scenario.unknown_votes[voter.name] = true;
-          }
-        }
-        return cx;
-      },
-      [&](const Counterexample& cx) -> Result<bool> {
-        if (!AnyHolds(spec.benign, cx.action)) return false;
-        LOGACT_ASSIGN_OR_RETURN(bool can, NativeCanCommit(set, cx.action));
-        return !can;
-      });
+  const auto safe_start = std::chrono::steady_clock::now();
+  LOGACT_TRY(CheckSafe(ctx, action, encoding, set, spec, prepass, runner, &report.safe));
+  report.timings.safe_ms = MsSince(safe_start);
+  const auto useful_start = std::chrono::steady_clock::now();
+  LOGACT_TRY(CheckUseful(ctx, action, encoding, set, spec, prepass, runner, &report.useful));
+  report.timings.useful_ms = MsSince(useful_start);
 
-  if (options.dead_rules) LOGACT_TRY(DeadRules(ctx, action, encoding, set, runner, &report));
+  if (options.dead_rules) {
+    const auto dead_start = std::chrono::steady_clock::now();
+    LOGACT_TRY(DeadRules(ctx, action, encoding, set, prepass, runner, &report));
+    report.timings.dead_ms = MsSince(dead_start);
+  }
   if (action.used_text()) {
     report.notes.push_back(
         "text_contains/text_matches conditions are treated as unknown by the solver (each is a "

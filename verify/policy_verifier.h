@@ -25,9 +25,9 @@
 #include <string>
 #include <vector>
 
+#include "core/limits.h"
 #include "core/safety_spec.h"
 #include "core/status.h"
-#include "core/limits.h"
 #include "core/voter_config.h"
 #include "verify/policy_encoding.h"
 
@@ -42,6 +42,9 @@ struct VerifyOptions {
   std::string smtlib_dir;
   // Dead-rule queries (one per rule) can be skipped.
   bool dead_rules = true;
+  // Show live rules natively first (verify/policy_witness.h); off, every rule
+  // goes to Z3 (the tests compare both ways).
+  bool native_prepass = true;
   // Record each query's SMT-LIB size (costs a print per query).
   bool measure_sizes = false;
 };
@@ -78,15 +81,42 @@ struct RuleRef {
   std::string rule;
 };
 
+// A rule shown live: removing it changes the native decider's commit outcome
+// on `action` under `scenario` (always replayed natively before it is reported).
+struct LiveRule {
+  RuleRef rule;
+  Action action;
+  VoteScenario scenario;
+  std::string by;  // "native" (pre-pass candidate) or "z3" (a model)
+};
+
+// Where the time of a validation went (CPU-independent wall milliseconds) and
+// how the dead-rule question of each rule was decided.
+struct ValidationTimings {
+  double safe_ms = 0;
+  double useful_ms = 0;
+  double dead_ms = 0;          // pre-pass and Z3 queries
+  double native_ms = 0;        // the native pre-pass alone
+  size_t candidates = 0;       // candidate actions replayed natively
+  size_t rules = 0;            // rules of rule voters
+  size_t live_native = 0;      // live by a native candidate, no query
+  size_t dead_simplified = 0;  // dead: every per-tool query simplifies to false
+  size_t rules_to_z3 = 0;      // rules that needed at least one query
+  size_t dead_queries = 0;     // per-tool dead-rule queries sent to Z3
+};
+
 struct ValidationReport {
   PropertyAnswer safe;
   PropertyAnswer useful;
   std::vector<RuleRef> dead_rules;
   std::vector<RuleRef> undecided_rules;  // neither proved dead nor confirmed live
+  std::vector<LiveRule> live_rules;      // every other rule, with its witness
+  ValidationTimings timings;
   std::vector<std::string> notes;
   std::vector<QueryStat> queries;
   bool ok() const { return safe.answer == Answer::kYes && useful.answer == Answer::kYes; }
-  // SPEC §8 fields plus "dead_rules_detail", "undecided_rules", "notes", "queries".
+  // SPEC §8 fields plus "dead_rules_detail", "undecided_rules", "live_rules"
+  // ([{"voter","rule","by","witness"}]), "timings", "notes", "queries".
   Json ToJson() const;
 };
 
