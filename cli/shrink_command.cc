@@ -1,8 +1,10 @@
 // `logact shrink (--trace FILE | --scenario NAME --seed N [--faults F] ...)
 // [--invariant ID] [--out FILE] [--runs-max N] [--json]`: re-runs a failing
-// simulation and minimises its fault schedule with delta debugging
-// (sim/shrinker.h) until the failure is 1-minimal: removing any single
-// remaining fault makes it disappear. The failure kept is "the run violates
+// simulation and minimises its decisions with delta debugging
+// (sim/shrinker.h): its faults (storage faults included) and its scheduler's
+// non-default choices (each removed one becomes the default, the first ready
+// component), until the failure is 1-minimal over the faults: removing any
+// single remaining fault makes it disappear. The failure kept is "the run violates
 // the target invariant": --invariant, else the first violation the original
 // run reports (LIVE-DECIDE counts when nothing else is violated). Writes the
 // minimal trace to --out (atomically; its header carries the schedule, so
@@ -139,12 +141,17 @@ void PrintText(const sim::FaultShrinkResult& shrunk, const Written& written,
   std::cout << "shrink: " << target << " on scenario " << shrunk.minimal_options.scenario
             << ", seed " << shrunk.minimal_options.seed << "\n"
             << "  faults " << shrunk.original.faults.size() << " -> "
-            << shrunk.minimal.faults.size() << " (" << shrunk.unscheduled
-            << " storage faults not shrinkable), " << shrunk.runs << " runs, " << seconds << " s, "
-            << (shrunk.one_minimal ? "1-minimal" : "NOT proven 1-minimal (run limit)")
+            << shrunk.minimal.faults.size() << ", scheduling choices " << shrunk.choices_before
+            << " -> " << shrunk.choices_after << ", " << shrunk.runs << " runs, " << seconds
+            << " s, " << (shrunk.one_minimal ? "1-minimal" : "NOT proven 1-minimal (run limit)")
             << "\n  minimal run violates: " << shrunk.minimal_run.summary << "\n";
   for (const sim::ScheduledFault& fault : shrunk.minimal.faults) {
     std::cout << "    " << sim::DescribeFault(fault) << "\n";
+  }
+  if (shrunk.minimal_options.fault_schedule->choices) {
+    for (const sim::SchedulingChoice& choice : *shrunk.minimal_options.fault_schedule->choices) {
+      std::cout << "    " << sim::DescribeChoice(choice) << "\n";
+    }
   }
   std::cout << "  trace: " << written.trace << "\n  schedule: " << written.schedule
             << "\nreproduce with: " << written.repro << "\n   or: " << written.replay << "\n";
@@ -159,11 +166,14 @@ Json ToJson(const sim::FaultShrinkResult& shrunk, const Written& written, const 
               {"faults_before", shrunk.original.faults.size()},
               {"faults_after", shrunk.minimal.faults.size()},
               {"unscheduled_after", shrunk.unscheduled},
+              {"choices_before", shrunk.choices_before},
+              {"choices_after", shrunk.choices_after},
+              {"choices_one_minimal", shrunk.choices_shrunk},
               {"runs", shrunk.runs},
               {"seconds", seconds},
               {"one_minimal", shrunk.one_minimal},
               {"violated", shrunk.minimal_run.summary},
-              {"schedule", sim::FaultScheduleToJson(shrunk.minimal)},
+              {"schedule", sim::FaultScheduleToJson(*shrunk.minimal_options.fault_schedule)},
               {"trace", written.trace},
               {"schedule_file", written.schedule},
               {"repro", written.repro},
@@ -198,7 +208,9 @@ int RunShrink(const ShrinkArgs& args) {
 void RegisterShrinkCommand(CLI::App& app, ExitSlot exit_code) {
   auto args = std::make_shared<ShrinkArgs>();
   auto* cmd = app.add_subcommand(
-      "shrink", "Minimise a failing run's fault schedule (delta debugging) to a 1-minimal one");
+      "shrink",
+      "Minimise a failing run's faults and scheduling choices (delta debugging) to a 1-minimal "
+      "fault schedule");
   cmd->add_option("--trace", args->trace, "A failing trace written by `logact sim`");
   cmd->add_option("--scenario", args->scenario, "Built-in scenario (instead of --trace)");
   cmd->add_option("--seed", args->seed, "The seed of the failing run (with --scenario)");

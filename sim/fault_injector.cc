@@ -5,6 +5,7 @@
 
 #include "core/assert.h"
 #include "core/inference_format.h"
+#include "core/limits.h"
 #include "sim/recorder.h"
 
 namespace logact::sim {
@@ -22,10 +23,16 @@ FaultInjector::FaultInjector(const FaultPlan& plan, const SeedStreams& streams, 
   for (size_t i = 0; i < kFaultKindCount; ++i) {
     streams_.push_back(streams.Stream(FaultStreamName(static_cast<FaultKind>(i))));
   }
+  recorded_.choices.emplace();
   if (schedule == nullptr) return;
   for (const ScheduledFault& fault : schedule->faults) {
-    if (!fault.Schedulable()) continue;  // storage faults come from the storage streams
+    if (!fault.Schedulable()) continue;  // nothing can ask for it
     replay_draws_[{static_cast<int>(fault.kind), fault.site, fault.opportunity}] = fault.draws;
+  }
+  if (!schedule->choices) return;
+  replay_choices_ = true;
+  for (const SchedulingChoice& choice : *schedule->choices) {
+    replay_picks_[choice.point] = choice.pick;
   }
 }
 
@@ -34,6 +41,10 @@ bool FaultInjector::Active() const { return clock_->NowMs() < plan_.safety_phase
 bool FaultInjector::Fires(FaultKind kind, std::string_view site) {
   const Ratio rate = plan_.rate(kind);
   if (rate.IsZero() || !Active()) return false;
+  return Opportunity(kind, site, std::nullopt);
+}
+
+bool FaultInjector::Opportunity(FaultKind kind, std::string_view site, std::optional<bool> drawn) {
   const size_t index = static_cast<size_t>(kind);
   const std::pair<int, std::string> key(static_cast<int>(kind), site);
   auto counter = opportunities_.find(key);
@@ -46,8 +57,11 @@ bool FaultInjector::Fires(FaultKind kind, std::string_view site) {
     fires = found != replay_draws_.end();
     if (fires) pending_replay_draws_[index] = &found->second;
   } else {
-    fires = streams_[index].Chance(rate);
+    fires = drawn.has_value() ? *drawn : streams_[index].Chance(plan_.rate(kind));
   }
+  // A storage kind can fire and be outranked by another kind at the same
+  // write (never recorded): its pending entry must not reach a later Record.
+  pending_[index].reset();
   if (fires) {
     pending_[index] = ScheduledFault{};
     pending_[index]->kind = kind;
@@ -60,17 +74,70 @@ bool FaultInjector::Fires(FaultKind kind, std::string_view site) {
 int64_t FaultInjector::Draw(FaultKind kind, int64_t low, int64_t high) {
   LOGACT_ASSERT_LE(low, high);
   const size_t index = static_cast<size_t>(kind);
+  const std::vector<int64_t>* scheduled = pending_replay_draws_[index];
+  const bool from_schedule =
+      pending_[index] && scheduled != nullptr && pending_[index]->draws.size() < scheduled->size();
+  // In replay the stream is not consulted for a scheduled fault's magnitude.
+  const int64_t drawn = from_schedule ? low : streams_[index].UniformInRange(low, high);
+  return Magnitude(kind, drawn, low, high);
+}
+
+int64_t FaultInjector::Magnitude(FaultKind kind, int64_t drawn, int64_t low, int64_t high) {
+  LOGACT_ASSERT_LE(low, high);
+  const size_t index = static_cast<size_t>(kind);
   std::optional<ScheduledFault>& pending = pending_[index];
   const std::vector<int64_t>* scheduled = pending_replay_draws_[index];
-  int64_t value = 0;
+  int64_t value = drawn;
   if (pending && scheduled != nullptr && pending->draws.size() < scheduled->size()) {
     // A variant of the run may offer fewer candidates: stay within the asked range.
     value = std::clamp((*scheduled)[pending->draws.size()], low, high);
-  } else {
-    value = streams_[index].UniformInRange(low, high);
   }
   if (pending) pending->draws.push_back(value);
   return value;
+}
+
+bool FaultInjector::DecideStorageFault(std::string_view kind, std::string_view site, bool drawn) {
+  Result<FaultKind> parsed = FaultKindFromName(kind);
+  LOGACT_ASSERT(parsed.has_value());
+  LOGACT_ASSERT(IsStorageFault(*parsed));
+  return Opportunity(*parsed, site, drawn);
+}
+
+int64_t FaultInjector::StorageMagnitude(std::string_view kind, int64_t drawn, int64_t low,
+                                        int64_t high) {
+  Result<FaultKind> parsed = FaultKindFromName(kind);
+  LOGACT_ASSERT(parsed.has_value());
+  return Magnitude(*parsed, drawn, low, high);
+}
+
+size_t FaultInjector::Choose(size_t drawn, size_t ready) {
+  LOGACT_ASSERT_GE(ready, size_t{2});
+  LOGACT_ASSERT_LT(drawn, ready);
+  const int64_t point = choice_points_++;
+  size_t pick = drawn;
+  if (replay_choices_) {
+    const auto found = replay_picks_.find(point);
+    pick = found == replay_picks_.end() ? 0
+                                        : static_cast<size_t>(std::min<int64_t>(
+                                              found->second, static_cast<int64_t>(ready) - 1));
+  }
+  if (pick == 0 || !recorded_.choices) return pick;
+  if (recorded_.choices->size() >= limits::kFaultScheduleFaultsMax) {
+    recorded_.choices.reset();  // too many to replay one by one (see recorded())
+    return pick;
+  }
+  SchedulingChoice choice;
+  choice.point = point;
+  choice.pick = static_cast<int64_t>(pick);
+  choice.ts = clock_->NowMs();
+  recorded_.choices->push_back(std::move(choice));
+  return pick;
+}
+
+void FaultInjector::NameChoice(const std::string& principal) {
+  if (!recorded_.choices || recorded_.choices->empty()) return;
+  if (recorded_.choices->back().point != choice_points_ - 1) return;  // a default pick
+  recorded_.choices->back().target = principal;
 }
 
 void FaultInjector::Record(FaultKind kind, const std::string& target, Json extra) {

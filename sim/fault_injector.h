@@ -28,6 +28,16 @@
 //    its step and rebuilds it.
 // No wrapper branches on anything but the injector's draw.
 //
+// Storage faults are drawn by the simulated storage bus from its own streams;
+// the injector is the bus's StorageFaultGate (sim/simulated_bus.h), so their
+// opportunities are counted and scheduled like every other kind's (site: the
+// author of the write).
+//
+// Scheduling choices (sim/fault_schedule.h): the simulator passes each pick
+// of its scheduler among several ready components through Choose, which
+// records the non-default ones and, when the schedule lists choices, replays
+// them instead.
+//
 // Replay mode (sim/fault_schedule.h): given a schedule, the injector fires at
 // the n-th opportunity of a kind at a site iff (kind, site, n) is scheduled,
 // and answers Draw from the scheduled fault's draws; the kind streams are then
@@ -57,11 +67,12 @@
 #include "sim/fault_plan.h"
 #include "sim/fault_schedule.h"
 #include "sim/rng.h"
+#include "sim/simulated_bus.h"
 #include "traces/trace_record.h"
 
 namespace logact::sim {
 
-class FaultInjector {
+class FaultInjector final : public StorageFaultGate {
  public:
   // REQUIRES: clock non-null and outliving the injector. `schedule` non-null:
   // replay mode, firing exactly its schedulable faults (copied).
@@ -79,15 +90,37 @@ class FaultInjector {
   // Records an injected fault: a `fault` record and the per-kind count.
   void Record(FaultKind kind, const std::string& target, Json extra = Json());
 
+  // StorageFaultGate: an opportunity of storage kind `kind` at `site`, decided
+  // by `drawn` (the bus's stream) in a normal run and by the schedule in replay.
+  bool DecideStorageFault(std::string_view kind, std::string_view site, bool drawn) override;
+  int64_t StorageMagnitude(std::string_view kind, int64_t drawn, int64_t low,
+                           int64_t high) override;
+
+  // The scheduler's pick at a scheduling point with `ready` > 1 components:
+  // `drawn` (< ready) unless the schedule lists choices, then the listed pick
+  // (clamped to ready - 1) or 0. Records a non-default pick; name it with
+  // NameChoice(principal of the stepped component) right after.
+  size_t Choose(size_t drawn, size_t ready);
+  void NameChoice(const std::string& principal);
+
   const FaultPlan& plan() const { return plan_; }
   // Injected faults by kind name.
   const std::map<std::string, int64_t>& injected() const { return injected_; }
   // The clock at the last injected fault (-1: none yet).
   int64_t last_fault_ms() const { return last_fault_ms_; }
-  // Every injected fault so far, in order, as a schedule that replays them.
+  // Every injected fault so far, in order, and the non-default scheduling
+  // choices (unset once more than limits::kFaultScheduleFaultsMax were made:
+  // a benchmark-sized run is not replayed choice by choice), as a schedule
+  // that replays them.
   const FaultSchedule& recorded() const { return recorded_; }
 
  private:
+  // One opportunity of (kind, site): fires iff scheduled (replay) or, in a
+  // normal run, iff `drawn` (or the kind's stream, when drawn is unset).
+  bool Opportunity(FaultKind kind, std::string_view site, std::optional<bool> drawn);
+  // Draws that follow a fired opportunity: the scheduled value, or `drawn`.
+  int64_t Magnitude(FaultKind kind, int64_t drawn, int64_t low, int64_t high);
+
   FaultPlan plan_;
   const Clock* clock_;
   std::vector<traces::TraceSink*> sinks_;
@@ -103,6 +136,10 @@ class FaultInjector {
   bool replay_ = false;
   std::map<std::tuple<int, std::string, int64_t>, std::vector<int64_t>> replay_draws_;
   std::vector<const std::vector<int64_t>*> pending_replay_draws_;
+  // Scheduling choices: points seen, and in replay (choices listed) point -> pick.
+  int64_t choice_points_ = 0;
+  bool replay_choices_ = false;
+  std::map<int64_t, int64_t> replay_picks_;
 };
 
 class FaultyEnvironment final : public ToolEnvironment {

@@ -58,6 +58,42 @@ Result<ScheduledFault> ReadFault(const Json& item, const std::string& path) {
   return fault;
 }
 
+Result<SchedulingChoice> ReadChoice(const Json& item, const std::string& path) {
+  if (!item.is_object()) return FieldError(path, "an object");
+  SchedulingChoice choice;
+  LOGACT_ASSIGN_OR_RETURN(choice.point, ReadInt(item, "point", path + "."));
+  if (choice.point < 0) return FieldError(path + ".point", ">= 0");
+  LOGACT_ASSIGN_OR_RETURN(choice.pick, ReadInt(item, "pick", path + "."));
+  if (choice.pick < 1) return FieldError(path + ".pick", ">= 1 (0 is the default, not listed)");
+  if (item.contains("ts")) {
+    LOGACT_ASSIGN_OR_RETURN(choice.ts, ReadInt(item, "ts", path + "."));
+  }
+  if (item.contains("target")) {
+    if (!item.at("target").is_string()) return FieldError(path + ".target", "a string");
+    choice.target = item.at("target").get<std::string>();
+  }
+  return choice;
+}
+
+Result<std::vector<SchedulingChoice>> ReadChoices(const Json& items) {
+  if (!items.is_array()) return FieldError("choices", "an array");
+  if (items.size() > limits::kFaultScheduleFaultsMax) {
+    return InvalidArgumentError("fault schedule: more than " +
+                                std::to_string(limits::kFaultScheduleFaultsMax) + " choices");
+  }
+  std::vector<SchedulingChoice> choices;
+  for (size_t i = 0; i < items.size(); ++i) {
+    const std::string path = "choices[" + std::to_string(i) + "]";
+    LOGACT_ASSIGN_OR_RETURN(SchedulingChoice choice, ReadChoice(items[i], path));
+    // One entry per point, in order: replay looks them up by point.
+    if (!choices.empty() && choice.point <= choices.back().point) {
+      return FieldError(path + ".point", "above the previous choice's point");
+    }
+    choices.push_back(std::move(choice));
+  }
+  return choices;
+}
+
 }  // namespace
 
 Json FaultScheduleToJson(const FaultSchedule& schedule) {
@@ -70,9 +106,20 @@ Json FaultScheduleToJson(const FaultSchedule& schedule) {
                           {"ts", fault.ts},
                           {"target", fault.target}});
   }
-  return Json{{"format", kFaultScheduleFormat},
-              {"version", kFaultScheduleVersion},
-              {"faults", std::move(faults)}};
+  Json json{{"format", kFaultScheduleFormat},
+            {"version", kFaultScheduleVersion},
+            {"faults", std::move(faults)}};
+  if (schedule.choices) {
+    Json choices = Json::array();
+    for (const SchedulingChoice& choice : *schedule.choices) {
+      choices.push_back(Json{{"point", choice.point},
+                             {"pick", choice.pick},
+                             {"ts", choice.ts},
+                             {"target", choice.target}});
+    }
+    json["choices"] = std::move(choices);
+  }
+  return json;
 }
 
 Result<FaultSchedule> FaultScheduleFromJson(const Json& json) {
@@ -81,7 +128,10 @@ Result<FaultSchedule> FaultScheduleFromJson(const Json& json) {
     return FieldError("format", std::string("\"") + kFaultScheduleFormat + "\"");
   }
   if (!json.contains("version") || json.at("version") != kFaultScheduleVersion) {
-    return FieldError("version", std::to_string(kFaultScheduleVersion));
+    // Version 1 listed storage faults as drawn, not scheduled: it would replay another run.
+    return FieldError("version", std::to_string(kFaultScheduleVersion) +
+                                     " (version 1 schedules are not replayable: re-run "
+                                     "`logact shrink`)");
   }
   if (!json.contains("faults") || !json.at("faults").is_array()) {
     return FieldError("faults", "an array");
@@ -103,6 +153,9 @@ Result<FaultSchedule> FaultScheduleFromJson(const Json& json) {
     }
     schedule.faults.push_back(std::move(fault));
   }
+  if (json.contains("choices")) {
+    LOGACT_ASSIGN_OR_RETURN(schedule.choices, ReadChoices(json.at("choices")));
+  }
   return schedule;
 }
 
@@ -113,6 +166,13 @@ std::string DescribeFault(const ScheduledFault& fault) {
   out += "@" + std::to_string(fault.ts) + "ms";
   if (!fault.target.empty()) out += "->" + fault.target;
   return out;
+}
+
+std::string DescribeChoice(const SchedulingChoice& choice) {
+  std::string out =
+      "choice#" + std::to_string(choice.point) + "@" + std::to_string(choice.ts) + "ms";
+  if (!choice.target.empty()) out += "->" + choice.target;
+  return out + " (ready index " + std::to_string(choice.pick) + ")";
 }
 
 }  // namespace logact::sim

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <utility>
 
 #include "core/assert.h"
@@ -121,16 +122,31 @@ Result<DdminResult> Ddmin(size_t n, const SubsetPredicate& fails, int64_t tests_
 
 namespace {
 
-SimOptions WithSchedule(const SimOptions& options, const std::vector<ScheduledFault>& candidates,
-                        const std::vector<size_t>& subset) {
+SimOptions WithSchedule(const SimOptions& options, const std::vector<ScheduledFault>& faults,
+                        const std::vector<size_t>& subset,
+                        const std::optional<std::vector<SchedulingChoice>>& choices) {
   SimOptions out = options;
   FaultSchedule schedule;
-  for (const size_t i : subset) schedule.faults.push_back(candidates[i]);
+  for (const size_t i : subset) schedule.faults.push_back(faults[i]);
+  schedule.choices = choices;
   out.fault_schedule = std::move(schedule);
   return out;
 }
 
-// Where each kept fault hit in the minimal run (the draws stay as replayed).
+std::vector<size_t> AllIndexes(size_t n) {
+  std::vector<size_t> all;
+  for (size_t i = 0; i < n; ++i) all.push_back(i);
+  return all;
+}
+
+template <typename T>
+std::vector<T> Pick(const std::vector<T>& items, const std::vector<size_t>& subset) {
+  std::vector<T> out;
+  for (const size_t i : subset) out.push_back(items[i]);
+  return out;
+}
+
+// Where each kept decision hit in the minimal run (the draws stay as replayed).
 void RefreshDisplay(const FaultSchedule& injected, FaultSchedule* schedule) {
   for (ScheduledFault& fault : schedule->faults) {
     for (const ScheduledFault& hit : injected.faults) {
@@ -141,7 +157,68 @@ void RefreshDisplay(const FaultSchedule& injected, FaultSchedule* schedule) {
       }
     }
   }
+  if (!schedule->choices || !injected.choices) return;
+  for (SchedulingChoice& choice : *schedule->choices) {
+    for (const SchedulingChoice& hit : *injected.choices) {
+      if (hit.point != choice.point) continue;
+      choice.ts = hit.ts;
+      choice.target = hit.target;
+    }
+  }
 }
+
+// The shrink's state: the decisions kept so far and the run budget.
+class Shrink {
+ public:
+  Shrink(const SimOptions& options, const RunJudge& judge, int64_t runs_max)
+      : options_(options), judge_(judge), runs_max_(runs_max) {}
+
+  // Ddmin over faults_ with `choices` fixed; keeps the failing subset.
+  Result<bool> ShrinkFaults(const std::optional<std::vector<SchedulingChoice>>& choices) {
+    const SubsetPredicate fails = [&](const std::vector<size_t>& subset) -> Result<bool> {
+      LOGACT_ASSIGN_OR_RETURN(JudgedRun run,
+                              judge_(WithSchedule(options_, faults_, subset, choices)));
+      return run.fails;
+    };
+    LOGACT_ASSIGN_OR_RETURN(DdminResult ddmin, Ddmin(faults_.size(), fails, Budget()));
+    runs_ += ddmin.tests;
+    faults_ = Pick(faults_, ddmin.subset);
+    return ddmin.one_minimal;
+  }
+
+  // Ddmin over `choices` with faults_ fixed; returns the failing subset.
+  Result<std::vector<SchedulingChoice>> ShrinkChoices(const std::vector<SchedulingChoice>& choices,
+                                                      bool* one_minimal) {
+    const std::vector<size_t> all_faults = AllIndexes(faults_.size());
+    const SubsetPredicate fails = [&](const std::vector<size_t>& subset) -> Result<bool> {
+      LOGACT_ASSIGN_OR_RETURN(JudgedRun run, judge_(WithSchedule(options_, faults_, all_faults,
+                                                                 Pick(choices, subset))));
+      return run.fails;
+    };
+    LOGACT_ASSIGN_OR_RETURN(DdminResult ddmin, Ddmin(choices.size(), fails, Budget()));
+    runs_ += ddmin.tests;
+    *one_minimal = ddmin.one_minimal;
+    return Pick(choices, ddmin.subset);
+  }
+
+  Result<JudgedRun> Run(const std::optional<std::vector<SchedulingChoice>>& choices) {
+    ++runs_;
+    return judge_(WithSchedule(options_, faults_, AllIndexes(faults_.size()), choices));
+  }
+
+  std::vector<ScheduledFault>& faults() { return faults_; }
+  int64_t runs() const { return runs_; }
+
+ private:
+  // What is left for one ddmin, keeping one run for the final rerun.
+  int64_t Budget() const { return std::max<int64_t>(runs_max_ - runs_ - 1, 1); }
+
+  const SimOptions& options_;
+  const RunJudge& judge_;
+  int64_t runs_max_;
+  int64_t runs_ = 0;
+  std::vector<ScheduledFault> faults_;
+};
 
 }  // namespace
 
@@ -149,35 +226,41 @@ Result<FaultShrinkResult> ShrinkFaultSchedule(const SimOptions& options, const R
                                               int64_t runs_max) {
   FaultShrinkResult result;
   LOGACT_ASSIGN_OR_RETURN(JudgedRun original, judge(options));
-  ++result.runs;
   if (!original.fails) {
     return InvalidArgumentError("the run does not fail, nothing to shrink (" + original.summary +
                                 ")");
   }
   result.original = original.injected;
-  std::vector<ScheduledFault> candidates;
+  Shrink shrink(options, judge, runs_max - 1);
   for (const ScheduledFault& fault : original.injected.faults) {
-    if (fault.Schedulable()) candidates.push_back(fault);
+    if (fault.Schedulable()) shrink.faults().push_back(fault);
   }
-  std::vector<size_t> all;
-  for (size_t i = 0; i < candidates.size(); ++i) all.push_back(i);
-  LOGACT_ASSIGN_OR_RETURN(JudgedRun replayed, judge(WithSchedule(options, candidates, all)));
-  ++result.runs;
+  LOGACT_ASSIGN_OR_RETURN(JudgedRun replayed, shrink.Run(std::nullopt));
   if (!replayed.fails) {
     return InternalError("replaying the run's own fault schedule lost the failure (" +
                          replayed.summary + "): replay mode does not reproduce the run");
   }
-  const SubsetPredicate fails = [&](const std::vector<size_t>& subset) -> Result<bool> {
-    LOGACT_ASSIGN_OR_RETURN(JudgedRun run, judge(WithSchedule(options, candidates, subset)));
-    return run.fails;
-  };
-  LOGACT_ASSIGN_OR_RETURN(DdminResult ddmin,
-                          Ddmin(candidates.size(), fails, std::max<int64_t>(runs_max - 3, 1)));
-  result.runs += ddmin.tests;
-  result.one_minimal = ddmin.one_minimal;
-  result.minimal_options = WithSchedule(options, candidates, ddmin.subset);
+  // Phase A: faults, the scheduler stream deciding.
+  LOGACT_ASSIGN_OR_RETURN(result.one_minimal, shrink.ShrinkFaults(std::nullopt));
+  std::optional<std::vector<SchedulingChoice>> choices;
+  if (result.one_minimal) {
+    // Phase B: the choices of phase A's run, its faults fixed.
+    LOGACT_ASSIGN_OR_RETURN(JudgedRun phase_a, shrink.Run(std::nullopt));
+    if (phase_a.injected.choices) {
+      result.choices_before = static_cast<int64_t>(phase_a.injected.choices->size());
+      bool choices_minimal = false;
+      LOGACT_ASSIGN_OR_RETURN(choices,
+                              shrink.ShrinkChoices(*phase_a.injected.choices, &choices_minimal));
+      result.choices_shrunk = choices_minimal;
+      // Phase C: the faults again, under the kept choices.
+      LOGACT_ASSIGN_OR_RETURN(result.one_minimal, shrink.ShrinkFaults(choices));
+    }
+  }
+  result.choices_after = choices ? static_cast<int64_t>(choices->size()) : 0;
+  result.minimal_options =
+      WithSchedule(options, shrink.faults(), AllIndexes(shrink.faults().size()), choices);
   LOGACT_ASSIGN_OR_RETURN(result.minimal_run, judge(result.minimal_options));
-  ++result.runs;
+  result.runs = 1 + shrink.runs() + 1;
   if (!result.minimal_run.fails) {
     return InternalError("the minimal schedule passed when rerun: the judge is not deterministic");
   }

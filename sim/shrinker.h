@@ -12,12 +12,20 @@
 // predicate is assumed deterministic; it need not be monotone (ddmin then
 // still returns a 1-minimal subset, not necessarily a smallest one).
 //
-// ShrinkFaultSchedule applies ddmin to the schedulable faults of a run
-// (sim/fault_schedule.h): each candidate subset is replayed with the same
-// seed and options in replay mode, and judged by the caller's RunJudge (the
-// caller links the invariant checker; sim/ does not). The failure to keep is
-// whatever the judge says: `logact shrink` and tests/sim/shrink_test.cc keep
-// "the run violates the target invariant id" (docs/shrinking.md).
+// ShrinkFaultSchedule applies ddmin to the decisions of a run
+// (sim/fault_schedule.h): its faults (every kind, storage faults included)
+// and its scheduler's non-default choices. Each candidate subset is replayed
+// with the same seed and options in replay mode, and judged by the caller's
+// RunJudge (the caller links the invariant checker; sim/ does not). The
+// failure to keep is whatever the judge says: `logact shrink` and
+// tests/sim/shrink_test.cc keep "the run violates the target invariant id"
+// (docs/shrinking.md). Three phases: (A) ddmin over the faults, the scheduler
+// stream picking as in the original run; (B) ddmin over the choices of the
+// run phase A left, its faults fixed, every removed choice replaced by the
+// default (the first ready component); (C) ddmin over the faults again with
+// B's choices fixed, because defaulting choices can make a fault
+// unnecessary. The result is 1-minimal over the faults for the choices it
+// lists (phase C); the choices are 1-minimal for the faults of phase A.
 //
 // Determinism: pure functions of their inputs and of the judge's answers; no
 // clock (the CLI measures wall time). Thread-safety: none needed.
@@ -62,22 +70,32 @@ struct JudgedRun {
 using RunJudge = std::function<Result<JudgedRun>(const SimOptions& options)>;
 
 struct FaultShrinkResult {
-  FaultSchedule original;      // the faults of the original run
-  FaultSchedule minimal;       // the faults the minimal run injected
+  FaultSchedule original;      // the faults (and choices) of the original run
+  FaultSchedule minimal;       // what the minimal run injected and chose
   SimOptions minimal_options;  // options that replay the minimal run
   JudgedRun minimal_run;
   int64_t runs = 0;          // simulations run, all included
-  bool one_minimal = false;  // see DdminResult
-  // Storage faults (not schedulable) in the minimal run: they stay as drawn.
+  bool one_minimal = false;  // over the faults (see DdminResult)
+  // Faults in the minimal run that replay cannot choose (kUnscheduled): 0
+  // since storage faults are scheduled; kept for reports.
   int64_t unscheduled = 0;
+  // Non-default scheduling choices before phase B and in the minimal
+  // schedule. choices_shrunk is false when phase B did not run: the run made
+  // too many choices to record, or the run budget ended in phase A.
+  int64_t choices_before = 0;
+  int64_t choices_after = 0;
+  bool choices_shrunk = false;
 };
 
-// Shrinks the faults of the run `options` describes. Runs it once (it must
-// fail), replays its full schedule (it must fail again: replay mode
-// reproduces the run), then ddmin over its schedulable faults, and finally
-// reruns the minimal schedule to report what it injects.
+// Shrinks the decisions of the run `options` describes. Runs it once (it must
+// fail), replays its full fault schedule (it must fail again: replay mode
+// reproduces the run), runs phases A, B and C above, and finally reruns the
+// minimal schedule to report what it injects. At most runs_max runs (>= 4);
+// when the budget ends early the result is the smallest failure found, with
+// one_minimal false.
 // Errors: kInvalidArgument (the original run does not fail), kInternal (the
-// full schedule does not reproduce the failure: a replay bug), the judge's.
+// full schedule does not reproduce the failure: a replay bug; or the minimal
+// schedule passes when rerun: a nondeterministic judge), the judge's.
 Result<FaultShrinkResult> ShrinkFaultSchedule(const SimOptions& options, const RunJudge& judge,
                                               int64_t runs_max);
 

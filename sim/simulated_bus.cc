@@ -65,27 +65,47 @@ void SimulatedBus::SetRates(const StorageFaultRates& rates) {
   rates_ = rates;
 }
 
-SimulatedBus::WriteDraws SimulatedBus::Draw() {
+bool SimulatedBus::Decide(std::string_view kind, std::string_view site, bool drawn) {
+  return gate_ == nullptr ? drawn : gate_->DecideStorageFault(kind, site, drawn);
+}
+
+int64_t SimulatedBus::Magnitude(std::string_view kind, int64_t drawn, int64_t low, int64_t high) {
+  if (gate_ == nullptr) return drawn;
+  const int64_t value = gate_->StorageMagnitude(kind, drawn, low, high);
+  LOGACT_ASSERT_GE(value, low);
+  LOGACT_ASSERT_LE(value, high);
+  return value;
+}
+
+SimulatedBus::WriteDraws SimulatedBus::Draw(std::string_view site) {
   // Each stream is drawn the same number of times per write whatever the
-  // other streams decide, so one kind's schedule never depends on another's.
+  // other streams (or the gate) decide, so one kind's schedule never depends
+  // on another's. A magnitude goes to the gate only for a kind that fires.
   WriteDraws draws;
-  if (!rates_.append_fail.IsZero()) draws.fail = fail_stream_.Chance(rates_.append_fail);
+  if (!rates_.append_fail.IsZero()) {
+    draws.fail = Decide("append_fail", site, fail_stream_.Chance(rates_.append_fail));
+  }
   if (!rates_.append_delay.IsZero()) {
-    const bool delayed = delay_stream_.Chance(rates_.append_delay);
+    const bool delayed = Decide("append_delay", site, delay_stream_.Chance(rates_.append_delay));
     const int64_t ms = delay_stream_.UniformInRange(1, rates_.append_delay_ms_max);
-    if (delayed) draws.delay_ms = ms;
+    if (delayed) draws.delay_ms = Magnitude("append_delay", ms, 1, rates_.append_delay_ms_max);
   }
   if (!rates_.append_timeout.IsZero()) {
-    draws.timeout = timeout_stream_.Chance(rates_.append_timeout);
-    draws.timeout_stored = (timeout_stream_.NextU64() >> 63) != 0;
+    draws.timeout = Decide("append_timeout", site, timeout_stream_.Chance(rates_.append_timeout));
+    const int64_t stored = static_cast<int64_t>(timeout_stream_.NextU64() >> 63);
+    draws.timeout_stored =
+        (draws.timeout ? Magnitude("append_timeout", stored, 0, 1) : stored) != 0;
   }
   if (!rates_.torn_write.IsZero()) {
-    draws.torn = torn_stream_.Chance(rates_.torn_write);
-    draws.torn_keep_per_mille = static_cast<size_t>(torn_stream_.Uniform(1000));
+    draws.torn = Decide("torn_write", site, torn_stream_.Chance(rates_.torn_write));
+    const int64_t keep = static_cast<int64_t>(torn_stream_.Uniform(1000));
+    draws.torn_keep_per_mille =
+        static_cast<size_t>(draws.torn ? Magnitude("torn_write", keep, 0, 999) : keep);
   }
   if (!rates_.lost_unacked.IsZero()) {
-    draws.unsynced = lost_stream_.Chance(rates_.lost_unacked);
-    draws.unsynced_lost = (lost_stream_.NextU64() >> 63) != 0;
+    draws.unsynced = Decide("lost_unacked", site, lost_stream_.Chance(rates_.lost_unacked));
+    const int64_t lost = static_cast<int64_t>(lost_stream_.NextU64() >> 63);
+    draws.unsynced_lost = (draws.unsynced ? Magnitude("lost_unacked", lost, 0, 1) : lost) != 0;
   }
   return draws;
 }
@@ -153,7 +173,7 @@ Result<Position> SimulatedBus::Append(Entry entry) {
     StoreDurable(std::move(entry));
     return pos;
   }
-  const WriteDraws draws = Draw();
+  const WriteDraws draws = Draw(entry.author);
   if (draws.delay_ms > 0) {
     clock_->SleepUntilMs(clock_->NowMs() + draws.delay_ms);
     Report("append_delay", pos, "delayed", draws.delay_ms);

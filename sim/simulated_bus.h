@@ -27,6 +27,16 @@
 //    ("commit then error") or was never written ("lost").
 //  - append_delay: the write takes uniform [1, append_delay_ms_max] ms of
 //    virtual time (the clock is slept before the entry is stamped).
+// The schedule hook: every per-kind draw of a write goes through the bus's
+// StorageFaultGate, if one is set (the simulator sets its FaultInjector). The
+// streams are drawn exactly as without a gate; the gate sees the kind, the
+// site (the appended entry's author) and what the stream drew, and answers
+// whether the kind fires and, for a kind that fires, each magnitude. The
+// injector counts opportunities per (kind, site), records each storage fault
+// as a schedulable decision, and in replay mode answers from the schedule,
+// which is how the shrinker removes storage faults (sim/fault_schedule.h).
+// Without a gate, or with a gate that returns what was drawn, the bus behaves
+// exactly as its streams say.
 // Why recovery is still possible: an acknowledged append (one that returned a
 // position) is synced before Append returns and is never lost, torn or moved;
 // only writes whose caller saw kUnavailable or kUnknownOutcome are affected,
@@ -115,6 +125,21 @@ struct StorageFault {
 
 using StorageFaultListener = std::function<void(const StorageFault& fault)>;
 
+// Decides the storage faults of each write (see the schedule hook above).
+class StorageFaultGate {
+ public:
+  virtual ~StorageFaultGate() = default;
+  // Whether storage kind `kind` ("append_fail", ...) hits the write of `site`
+  // (the entry's author). `drawn` is the kind's stream's answer. Called once
+  // per write for every kind whose rate is non-zero, in the order of the
+  // fault model's list.
+  virtual bool DecideStorageFault(std::string_view kind, std::string_view site, bool drawn) = 0;
+  // A magnitude of the kind that DecideStorageFault just fired: `drawn` is
+  // the stream's value in [low, high]; the answer must lie in [low, high].
+  virtual int64_t StorageMagnitude(std::string_view kind, int64_t drawn, int64_t low,
+                                   int64_t high) = 0;
+};
+
 class SimulatedBus : public AgentBus {
  public:
   // REQUIRES: clock != nullptr and outlives the bus (not owned);
@@ -151,9 +176,11 @@ class SimulatedBus : public AgentBus {
   // visible without its Append having returned the position (an unknown
   // outcome), right after it became readable. The simulator records such
   // entries in the trace before anything can act on them. May be empty.
-  void SetSyncListener(std::function<void(Position pos)> on_sync) {
-    on_sync_ = std::move(on_sync);
-  }
+  void SetSyncListener(std::function<void(Position pos)> on_sync) { on_sync_ = std::move(on_sync); }
+
+  // Sets the gate that decides each write's faults (not owned; null: none).
+  // REQUIRES: gate outlives the bus or is reset first.
+  void SetFaultGate(StorageFaultGate* gate) { gate_ = gate; }
 
   // Whether a written-but-unsynced record (valid or torn) is pending.
   bool HasUnsynced() const { return unsynced_.has_value(); }
@@ -185,7 +212,10 @@ class SimulatedBus : public AgentBus {
   // The sync behind Sync and every read: const because a read settles what
   // storage already holds without changing what any caller was promised.
   void Settle() const;
-  WriteDraws Draw();
+  WriteDraws Draw(std::string_view site);
+  // The gate's answer for one kind (the draw itself without a gate).
+  bool Decide(std::string_view kind, std::string_view site, bool drawn);
+  int64_t Magnitude(std::string_view kind, int64_t drawn, int64_t low, int64_t high);
   void Report(std::string_view kind, Position pos, std::string_view outcome, int64_t delay_ms);
   void StoreDurable(Entry entry);
   void StoreUnsynced(const Entry& entry, const WriteDraws& draws);
@@ -193,6 +223,7 @@ class SimulatedBus : public AgentBus {
   Clock* clock_;
   StorageFaultRates rates_;
   StorageFaultListener on_fault_;
+  StorageFaultGate* gate_ = nullptr;
   Rng fail_stream_;
   Rng delay_stream_;
   Rng timeout_stream_;

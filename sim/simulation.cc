@@ -282,6 +282,7 @@ Status Runner::Setup() {
           if (fault.outcome == "unsynced") CountPath("unacked_write");
           if (fault.kind == "lost_unacked" && fault.outcome == "lost") CountPath("lost_unacked");
         });
+    simulated->SetFaultGate(&injector_);  // storage faults are scheduled like the others
     storage_ = simulated.get();
     storage = std::move(simulated);
   } else {
@@ -466,8 +467,12 @@ void Runner::CollectReady() {
 }
 
 void Runner::StepOne() {
-  const size_t pick = ready_.size() == 1 ? 0 : scheduler_.Uniform(ready_.size());
+  // The stream is drawn as always; the injector may replay a recorded choice
+  // or the default instead (sim/fault_schedule.h).
+  const size_t pick =
+      ready_.size() == 1 ? 0 : injector_.Choose(scheduler_.Uniform(ready_.size()), ready_.size());
   const size_t index = ready_[pick];
+  if (pick != 0) injector_.NameChoice(slots_[index].principal);
   Component* component = slots_[index].component.get();
   Status status = component->Step();
   ++report_.steps;

@@ -1,8 +1,9 @@
 // Tests of `logact shrink` as a user runs it: a run that fails only because
-// of its faults (LIVE-DECIDE under a tight step limit) shrinks to a 1-minimal
-// schedule of at least one fault; the minimal trace replays byte for byte
-// with `logact replay`, the printed `logact sim ... --fault-schedule` command
-// reproduces the failure, and a run that does not fail is refused (exit 2).
+// of its faults (LIVE-DECIDE under a tight step limit; crashes, model and
+// storage faults) shrinks to a 1-minimal schedule of at least one fault; the
+// minimal trace replays byte for byte with `logact replay`, the printed
+// `logact sim ... --fault-schedule` command reproduces the minimal trace byte
+// for byte, and a run that does not fail is refused (exit 2).
 #include <boost/test/unit_test.hpp>
 #include <cstdint>
 #include <filesystem>
@@ -21,7 +22,7 @@ using testing::ProcessResult;
 using testing::RunLogact;
 using testing::ScratchDir;
 
-constexpr char kFaults[] = "crash=0.03,llm_failure=0.1";
+constexpr char kFaults[] = "crash=0.03,llm_failure=0.1,append_fail=0.05,torn_write=0.05";
 
 struct FailingRun {
   uint64_t seed = 0;
@@ -30,7 +31,7 @@ struct FailingRun {
 
 // A seed whose fault-free run finishes in S steps while its run under kFaults
 // does not finish within S + 5: a failure that needs some of its faults
-// (crashes and model failures: all of them schedulable, none from storage).
+// (crashes, model failures and storage faults: all of them schedulable).
 std::optional<FailingRun> FindFaultCausedFailure() {
   for (uint64_t seed = 0; seed < 50; ++seed) {
     sim::SimOptions options;
@@ -79,12 +80,16 @@ BOOST_AUTO_TEST_CASE(ShrinksReplaysAndReproduces) {
   // The printed command, with `logact` pointing at the binary under test.
   std::string repro = report["repro"].get<std::string>();
   BOOST_TEST_REQUIRE(repro.rfind("logact sim ", 0) == 0u);
-  repro = testing::ShellQuote(testing::LogactBinary()) + repro.substr(6) + " --json > " +
+  const std::filesystem::path repro_trace = dir / "repro.jsonl";
+  repro = testing::ShellQuote(testing::LogactBinary()) + repro.substr(6) + " --trace " +
+          testing::ShellQuote(repro_trace.string()) + " --json > " +
           testing::ShellQuote((dir / "repro.json").string());
   const int status = std::system(repro.c_str());
   BOOST_TEST(WEXITSTATUS(status) == 1, repro);
   const Json rerun = Json::parse(testing::ReadWholeFile(dir / "repro.json"));
   BOOST_TEST(rerun["live_decide"]["ok"] == false);
+  // The same run, byte for byte: header (with the schedule) and every record.
+  BOOST_TEST((testing::ReadWholeFile(repro_trace) == testing::ReadWholeFile(out)));
 }
 
 // A run that passes has nothing to shrink; missing arguments are usage errors.

@@ -103,10 +103,11 @@ void ExpectShrinks(const ShrinkCase& c) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   BOOST_TEST_REQUIRE(shrunk.has_value(), (shrunk ? "" : shrunk.error().ToString()));
   const FaultSchedule& minimal = *shrunk->minimal_options.fault_schedule;
-  BOOST_TEST_MESSAGE("shrink " << KnownBugName(c.bug) << " seed " << *seed << ": "
-                               << shrunk->original.faults.size() << " -> "
-                               << shrunk->minimal.faults.size() << " faults, " << shrunk->runs
-                               << " runs, " << seconds << " s");
+  BOOST_TEST_MESSAGE(
+      "shrink " << KnownBugName(c.bug) << " seed " << *seed << ": "
+                << shrunk->original.faults.size() << " -> " << shrunk->minimal.faults.size()
+                << " faults, " << shrunk->choices_before << " -> " << shrunk->choices_after
+                << " scheduling choices, " << shrunk->runs << " runs, " << seconds << " s");
   for (const ScheduledFault& fault : shrunk->minimal.faults) {
     BOOST_TEST_MESSAGE("  " << DescribeFault(fault));
   }
@@ -146,6 +147,62 @@ BOOST_AUTO_TEST_CASE(KnownBugsShrinkToAFewFaults) {
     }
     BOOST_TEST_CONTEXT(name) { ExpectShrinks(*row); }
   }
+}
+
+// A failure that needs a storage fault: the judge asks for a torn write that
+// the bus detected and re-filled (recovery path "torn_write"), in a run with
+// every storage kind on. Shrinking keeps exactly one torn write and removes
+// every other storage fault; the schedule replays (the minimal run injects
+// exactly the listed faults) and without its one fault the run passes.
+BOOST_AUTO_TEST_CASE(StorageFaultsAreShrunkToTheOneNeeded) {
+  const std::string plan =
+      "append_fail=0.1,append_delay=0.1,append_timeout=0.1,torn_write=0.05,lost_unacked=0.1";
+  const RunJudge judge = [](const SimOptions& options) -> Result<JudgedRun> {
+    JudgedSimulation simulation = JudgeSimulation(options);
+    JudgedRun judged;
+    const auto torn = simulation.run.recovery_paths.find("torn_write");
+    judged.fails = torn != simulation.run.recovery_paths.end() && torn->second > 0;
+    judged.injected = simulation.run.fault_schedule;
+    judged.summary = judged.fails ? "torn write" : "no torn write";
+    return judged;
+  };
+  std::optional<SimOptions> failing;
+  size_t storage_faults = 0;
+  for (uint64_t seed = 0; seed < 50 && !failing; ++seed) {
+    SimOptions options;
+    options.scenario = "bank-pay-bill";
+    options.seed = seed;
+    options.faults = *ParseFaultPlan(plan, seed);
+    Result<JudgedRun> run = judge(options);
+    BOOST_TEST_REQUIRE(run.has_value());
+    storage_faults = run->injected.faults.size();
+    // Several storage faults, so that shrinking has some to remove.
+    if (run->fails && storage_faults >= 4) failing = options;
+  }
+  BOOST_TEST_REQUIRE(failing.has_value(), "no seed in 0..49 tears a write among >= 4 faults");
+  Result<FaultShrinkResult> shrunk = ShrinkFaultSchedule(*failing, judge, limits::kShrinkRunsMax);
+  BOOST_TEST_REQUIRE(shrunk.has_value(), (shrunk ? "" : shrunk.error().ToString()));
+  BOOST_TEST_MESSAGE("storage shrink seed " << failing->seed << ": " << storage_faults << " -> "
+                                            << shrunk->minimal.faults.size() << " faults, "
+                                            << shrunk->runs << " runs");
+  for (const ScheduledFault& fault : shrunk->original.faults) {
+    BOOST_TEST(IsStorageFault(fault.kind), DescribeFault(fault));
+    BOOST_TEST(fault.Schedulable(), DescribeFault(fault));
+  }
+  BOOST_TEST(shrunk->one_minimal);
+  BOOST_TEST(shrunk->unscheduled == 0);
+  BOOST_TEST_REQUIRE(shrunk->minimal.faults.size() == 1u);
+  BOOST_TEST((shrunk->minimal.faults[0].kind == FaultKind::kTornWrite));
+  BOOST_TEST(!shrunk->minimal.faults[0].site.empty());  // the author of the torn write
+  const FaultSchedule& listed = *shrunk->minimal_options.fault_schedule;
+  BOOST_TEST_REQUIRE(listed.faults.size() == 1u);
+  BOOST_TEST(listed.faults[0].opportunity == shrunk->minimal.faults[0].opportunity);
+  SimOptions without = shrunk->minimal_options;
+  without.fault_schedule->faults.clear();
+  Result<JudgedRun> clean = judge(without);
+  BOOST_TEST_REQUIRE(clean.has_value());
+  BOOST_TEST(!clean->fails);
+  BOOST_TEST(clean->injected.faults.empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

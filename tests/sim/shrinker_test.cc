@@ -168,6 +168,26 @@ BOOST_AUTO_TEST_CASE(RoundTripsAndRejectsBadInput) {
   BOOST_TEST(!FaultScheduleFromJson(Json::array()).has_value());
 }
 
+// Scheduling choices round-trip; a version 1 document, a pick of 0 and
+// choices out of point order are refused.
+BOOST_AUTO_TEST_CASE(ChoicesRoundTripAndVersionOneIsRefused) {
+  FaultSchedule schedule;
+  schedule.choices = std::vector<SchedulingChoice>{{3, 1, 20, "voter/a"}, {9, 2, 40, "x"}};
+  Result<FaultSchedule> back = FaultScheduleFromJson(FaultScheduleToJson(schedule));
+  BOOST_TEST_REQUIRE(back.has_value());
+  BOOST_TEST((*back == schedule));
+  BOOST_TEST(!FaultScheduleToJson(FaultSchedule{}).contains("choices"));
+  Json bad = FaultScheduleToJson(schedule);
+  bad["version"] = 1;
+  BOOST_TEST(!FaultScheduleFromJson(bad).has_value());
+  bad = FaultScheduleToJson(schedule);
+  bad["choices"][0]["pick"] = 0;
+  BOOST_TEST(!FaultScheduleFromJson(bad).has_value());
+  bad = FaultScheduleToJson(schedule);
+  bad["choices"][1]["point"] = 3;
+  BOOST_TEST(!FaultScheduleFromJson(bad).has_value());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(FaultScheduleReplay)
@@ -199,7 +219,7 @@ BOOST_AUTO_TEST_CASE(SubsetInjectsOnlyTheSubset) {
   none.fault_schedule = FaultSchedule{};
   BOOST_TEST(RunWithTrace(none).report.fault_schedule.faults.empty());
   SimOptions one = options;
-  one.fault_schedule = FaultSchedule{{all.faults.front()}};
+  one.fault_schedule = FaultSchedule{{all.faults.front()}, std::nullopt};
   const FaultSchedule injected = RunWithTrace(one).report.fault_schedule;
   BOOST_TEST_REQUIRE(injected.faults.size() == 1u);
   BOOST_TEST((injected.faults[0].kind == all.faults.front().kind));
@@ -208,10 +228,66 @@ BOOST_AUTO_TEST_CASE(SubsetInjectsOnlyTheSubset) {
   BOOST_TEST((injected.faults[0].draws == all.faults.front().draws));
 }
 
+// Storage faults are decisions too: under storage faults only, every fault of
+// the run is schedulable, named by the author of the write; replaying one of
+// them injects exactly that one, with its drawn magnitudes.
+BOOST_AUTO_TEST_CASE(StorageFaultsAreSchedulable) {
+  const SimOptions options = Faulty(
+      2, "append_fail=0.1,append_delay=0.1,append_timeout=0.1,torn_write=0.1,lost_unacked=0.1");
+  const Run original = RunWithTrace(options);
+  const FaultSchedule& all = original.report.fault_schedule;
+  BOOST_TEST_REQUIRE(all.faults.size() >= 3u);
+  for (const ScheduledFault& fault : all.faults) {
+    BOOST_TEST(fault.Schedulable(), DescribeFault(fault));
+    BOOST_TEST(fault.site.find('/') != std::string::npos, DescribeFault(fault));
+  }
+  SimOptions replay = options;
+  replay.fault_schedule = all;
+  BOOST_TEST((TraceBody(RunWithTrace(replay).trace) == TraceBody(original.trace)));
+  // The first fault: the run is the same up to it, so its opportunity comes
+  // (a later one may not, once the faults before it are gone).
+  const ScheduledFault& kept = all.faults.front();
+  SimOptions one = options;
+  one.fault_schedule = FaultSchedule{{kept}, all.choices};
+  const FaultSchedule injected = RunWithTrace(one).report.fault_schedule;
+  BOOST_TEST_REQUIRE(injected.faults.size() == 1u, DescribeFault(kept));
+  BOOST_TEST((injected.faults[0].kind == kept.kind));
+  BOOST_TEST(injected.faults[0].site == kept.site);
+  BOOST_TEST(injected.faults[0].opportunity == kept.opportunity);
+  BOOST_TEST((injected.faults[0].draws == kept.draws));
+}
+
+// Scheduling choices: a run records its non-default picks; replaying them
+// reproduces the run; an empty list makes every pick the default, so that
+// run records none; a normal run of the same options is unchanged.
+BOOST_AUTO_TEST_CASE(ChoicesReplayAndDefault) {
+  const SimOptions options = Faulty(6, "none");
+  const Run original = RunWithTrace(options);
+  const FaultSchedule& recorded = original.report.fault_schedule;
+  BOOST_TEST_REQUIRE(recorded.choices.has_value());
+  BOOST_TEST_REQUIRE(!recorded.choices->empty());
+  for (const SchedulingChoice& choice : *recorded.choices) {
+    BOOST_TEST(choice.pick >= 1);
+    BOOST_TEST(!choice.target.empty());
+  }
+  SimOptions replay = options;
+  replay.fault_schedule = recorded;
+  const Run replayed = RunWithTrace(replay);
+  BOOST_TEST((TraceBody(replayed.trace) == TraceBody(original.trace)));
+  BOOST_TEST((replayed.report.fault_schedule == recorded));
+  SimOptions defaults = options;
+  defaults.fault_schedule = FaultSchedule{{}, std::vector<SchedulingChoice>{}};
+  const Run defaulted = RunWithTrace(defaults);
+  BOOST_TEST(defaulted.report.fault_schedule.choices->empty());
+  BOOST_TEST((TraceBody(defaulted.trace) != TraceBody(original.trace)));
+  BOOST_TEST((TraceBody(RunWithTrace(options).trace) == TraceBody(original.trace)));
+}
+
 // The schedule travels in the trace header, so `logact replay` reruns it.
 BOOST_AUTO_TEST_CASE(ScheduleRoundTripsThroughTheHeader) {
   SimOptions options = Faulty(5, "light");
-  options.fault_schedule = FaultSchedule{{{FaultKind::kCrashDriver, "", 7, {0}, 0, ""}}};
+  options.fault_schedule =
+      FaultSchedule{{{FaultKind::kCrashDriver, "", 7, {0}, 0, ""}}, std::nullopt};
   Result<SimOptions> back = SimOptionsFromHeader(SimHeader(options));
   BOOST_TEST_REQUIRE(back.has_value());
   BOOST_TEST_REQUIRE(back->fault_schedule.has_value());
