@@ -266,6 +266,7 @@ void BM_ValidatePolicy(benchmark::State& state) {
   state.counters["candidates"] = static_cast<double>(t.candidates);
   state.counters["live_native"] = static_cast<double>(t.live_native);
   state.counters["dead_simplified"] = static_cast<double>(t.dead_simplified);
+  state.counters["dead_covered"] = static_cast<double>(t.dead_covered);
   state.counters["rules_to_z3"] = static_cast<double>(t.rules_to_z3);
   state.counters["dead_queries"] = static_cast<double>(t.dead_queries);
   state.counters["dead"] = static_cast<double>(last.dead_rules.size());

@@ -71,6 +71,7 @@ class ActionEncoding {
   // be split per tool by substituting the index (verify/policy_verifier.cc).
   const z3::expr& tool() const { return tool_; }
   const std::vector<std::string>& tool_names() const { return tool_names_; }
+  const ToolSchemas& schemas() const { return schemas_; }
   // REQUIRES: the condition's names were checked against the schemas.
   z3::expr Encode(const Condition& condition);
   // Whether some text condition was encoded as unknown.
@@ -113,6 +114,10 @@ class VoterSetEncoding {
 
   // The vote of each voter (index into set.voters) on the symbolic action.
   const std::vector<z3::expr>& votes() const { return votes_; }
+  // The `when` of rule `rule` of voter `voter` on the symbolic action.
+  const z3::expr& RuleMatches(size_t voter, size_t rule) const {
+    return rule_matches_.at(voter).at(rule);
+  }
   // The verdict of rule voter `voter` with rule `rule` removed.
   z3::expr VerdictWithout(size_t voter, size_t rule) const;
   // votes()[voter] != VerdictWithout(voter, rule), written as a conjunction

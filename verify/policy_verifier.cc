@@ -240,11 +240,12 @@ Json LiveRulesJson(const std::vector<LiveRule>& rules) {
 }
 
 Json TimingsJson(const ValidationTimings& timings) {
-  return {{"safe_ms", timings.safe_ms},         {"useful_ms", timings.useful_ms},
-          {"dead_ms", timings.dead_ms},         {"native_ms", timings.native_ms},
-          {"candidates", timings.candidates},   {"rules", timings.rules},
-          {"live_native", timings.live_native}, {"dead_simplified", timings.dead_simplified},
-          {"rules_to_z3", timings.rules_to_z3}, {"dead_queries", timings.dead_queries}};
+  return {{"safe_ms", timings.safe_ms},           {"useful_ms", timings.useful_ms},
+          {"dead_ms", timings.dead_ms},           {"native_ms", timings.native_ms},
+          {"candidates", timings.candidates},     {"rules", timings.rules},
+          {"live_native", timings.live_native},   {"dead_simplified", timings.dead_simplified},
+          {"dead_covered", timings.dead_covered}, {"rules_to_z3", timings.rules_to_z3},
+          {"dead_queries", timings.dead_queries}};
 }
 
 }  // namespace
@@ -367,11 +368,40 @@ std::vector<std::pair<std::string, z3::expr>> PerTool(z3::context& ctx,
 
 enum class RuleStatus : uint8_t { kDead, kLive, kUndecided };
 
+// Whether rule r is implied by another rule of its voter that makes it dead
+// (a deny rule for a deny rule, any rule for an allow rule; see
+// CoverProposals): `r ∧ ¬other` unsat on every tool proves that wherever r
+// matches, the other rule does too, so r's removal never changes the verdict
+// (VoterSetEncoding::RuleChanges requires ¬other). Much smaller than the
+// full dead-rule query, which negates every other rule of the voter.
+Result<bool> Covered(z3::context& ctx, ActionEncoding& action, const VoterSetEncoding& encoding,
+                     const VoterSet& set, size_t v, size_t r, QueryRunner& runner,
+                     ValidationReport* report) {
+  const VoterConfig& voter = set.voters[v];
+  for (size_t other : CoverProposals(voter, r, action.schemas(), 2)) {
+    const z3::expr query = encoding.RuleMatches(v, r) && !encoding.RuleMatches(v, other);
+    bool proved = true;
+    for (const auto& [tool, part] : PerTool(ctx, action, query)) {
+      ++report->timings.dead_queries;
+      LOGACT_ASSIGN_OR_RETURN(Outcome outcome,
+                              runner.Run("cover." + voter.name + "." + voter.rules[r].id + "." +
+                                             voter.rules[other].id + "." + tool,
+                                         part));
+      if (outcome.result != z3::unsat) {
+        proved = false;
+        break;
+      }
+    }
+    if (proved) return true;
+  }
+  return false;
+}
+
 // Asks Z3 whether rule r of voter v is live, one query per tool it can touch.
 Result<RuleStatus> RuleWithZ3(z3::context& ctx, ActionEncoding& action,
                               const VoterSetEncoding& encoding, const VoterSet& set, size_t v,
-                              size_t r, const z3::expr& sensitive, QueryRunner& runner,
-                              ValidationReport* report) {
+                              size_t r, const z3::expr& sensitive, const Prepass* prepass,
+                              QueryRunner& runner, ValidationReport* report) {
   const VoterConfig& voter = set.voters[v];
   const auto per_tool = PerTool(ctx, action, encoding.RuleChanges(v, r) && sensitive);
   if (per_tool.empty()) {
@@ -379,6 +409,26 @@ Result<RuleStatus> RuleWithZ3(z3::context& ctx, ActionEncoding& action,
     return RuleStatus::kDead;
   }
   ++report->timings.rules_to_z3;
+  LOGACT_ASSIGN_OR_RETURN(bool covered, Covered(ctx, action, encoding, set, v, r, runner, report));
+  if (covered) {
+    ++report->timings.dead_covered;
+    return RuleStatus::kDead;
+  }
+  if (prepass != nullptr) {
+    // Neither trivially dead nor implied away: try combined native candidates.
+    const auto start = std::chrono::steady_clock::now();
+    const auto found = FindCombinedWitnesses(set, action.schemas(), {{v, r}}, prepass->scenarios,
+                                             limits::kPolicyWitnessCandidatesMax);
+    report->timings.native_ms += MsSince(start);
+    if (!found.empty()) {
+      const LiveWitness& witness = found.begin()->second;
+      report->live_rules.push_back(
+          LiveRule{{voter.name, voter.rules[r].id}, witness.action, witness.scenario, "native"});
+      ++report->timings.live_native;
+      --report->timings.rules_to_z3;
+      return RuleStatus::kLive;
+    }
+  }
   bool undecided = false;
   for (const auto& [tool, query] : per_tool) {
     ++report->timings.dead_queries;
@@ -433,8 +483,10 @@ Status DeadRules(z3::context& ctx, ActionEncoding& action, const VoterSetEncodin
             LiveRule{ref, found->second.action, found->second.scenario, "native"});
         continue;
       }
-      LOGACT_ASSIGN_OR_RETURN(RuleStatus status, RuleWithZ3(ctx, action, encoding, set, v, r,
-                                                            sensitive, runner, report));
+      LOGACT_ASSIGN_OR_RETURN(
+          RuleStatus status,
+          RuleWithZ3(ctx, action, encoding, set, v, r, sensitive,
+                     prepass.candidates.empty() ? nullptr : &prepass, runner, report));
       if (status == RuleStatus::kDead) report->dead_rules.push_back(ref);
       if (status == RuleStatus::kUndecided) report->undecided_rules.push_back(ref);
     }

@@ -22,6 +22,9 @@ namespace {
 constexpr size_t kPartialsMax = 12;
 // Per leaf, at most this many values per polarity.
 constexpr size_t kValuesMax = 3;
+// Second round: at most this many combined actions per rule (a dead rule
+// tries them all, so this bounds its cost).
+constexpr size_t kCombinedPerRuleMax = 256;
 
 struct ArgValue {
   enum class Kind : uint8_t { kValue, kAbsent, kPresent };
@@ -462,6 +465,109 @@ std::map<std::pair<size_t, size_t>, LiveWitness> FindLiveWitnesses(
     }
   }
   return live;
+}
+
+namespace {
+
+// The actions a partial describes, per tool, that the schema allows.
+std::vector<Action> Actions(const Partial& partial, const ToolSchemas& schemas) {
+  std::vector<Action> out;
+  for (const auto& [tool, schema] : schemas) {
+    if (partial.tools.has_value() && !partial.tools->contains(tool)) continue;
+    for (bool optional_present : {false, true}) {
+      std::optional<Action> action = Complete(partial, tool, schema, optional_present);
+      if (action.has_value() && ValidateAction(schemas, *action).ok()) {
+        out.push_back(std::move(*action));
+      }
+    }
+  }
+  return out;
+}
+
+// Whether some scenario shows rule r of voter v live on `action` (checking
+// the cheap verdict flip of voter v first).
+std::optional<VoteScenario> LiveScenario(VoterSet& scratch, size_t v, size_t r,
+                                         const Action& action,
+                                         const std::vector<VoteScenario>& scenarios) {
+  const VoterConfig& voter = scratch.voters[v];
+  const std::string text = action.ToText();
+  std::vector<bool> matches(voter.rules.size());
+  for (size_t i = 0; i < voter.rules.size(); ++i)
+    matches[i] = EvaluateCondition(voter.rules[i].when, action, text);
+  if (!FlipsVerdict(voter, matches, r)) return std::nullopt;
+  for (const VoteScenario& scenario : scenarios) {
+    if (LiveOnScratch(scratch, v, r, action, scenario)) return scenario;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::map<std::pair<size_t, size_t>, LiveWitness> FindCombinedWitnesses(
+    const VoterSet& set, const ToolSchemas& schemas,
+    const std::vector<std::pair<size_t, size_t>>& rules, const std::vector<VoteScenario>& scenarios,
+    size_t max) {
+  std::map<std::pair<size_t, size_t>, LiveWitness> live;
+  // Allow-rule partials per voter.
+  std::vector<std::vector<Partial>> helpers(set.voters.size());
+  for (size_t w = 0; w < set.voters.size(); ++w) {
+    for (const Rule& rule : set.voters[w].rules) {
+      if (rule.effect != RuleEffect::kAllow) continue;
+      for (Partial& partial : Generate(rule.when, true, schemas))
+        helpers[w].push_back(std::move(partial));
+    }
+  }
+  VoterSet scratch = set;
+  size_t tried = 0;
+  for (const auto& [v, r] : rules) {
+    const size_t budget = std::min(max, tried + kCombinedPerRuleMax);
+    const std::vector<Partial> own = Generate(set.voters[v].rules[r].when, true, schemas);
+    bool found = false;
+    for (size_t w = 0; w < set.voters.size() && !found; ++w) {
+      if (w == v) continue;
+      for (const Partial& helper : helpers[w]) {
+        if (found || tried >= budget) break;
+        for (const Partial& partial : Product({own, {helper}})) {
+          if (found) break;
+          for (const Action& action : Actions(partial, schemas)) {
+            if (++tried > budget) break;
+            if (std::optional<VoteScenario> scenario =
+                    LiveScenario(scratch, v, r, action, scenarios)) {
+              live.emplace(std::make_pair(v, r), LiveWitness{action, *scenario});
+              found = true;
+              break;
+            }
+          }
+        }
+      }
+    }
+  }
+  return live;
+}
+
+std::vector<size_t> CoverProposals(const VoterConfig& voter, size_t rule,
+                                   const ToolSchemas& schemas, size_t max) {
+  LOGACT_ASSERT_LT(rule, voter.rules.size());
+  const Rule& own = voter.rules[rule];
+  std::vector<bool> covers(voter.rules.size(), true);
+  bool any = false;
+  for (const Partial& partial : Generate(own.when, true, schemas)) {
+    for (const Action& action : Actions(partial, schemas)) {
+      const std::string text = action.ToText();
+      if (!EvaluateCondition(own.when, action, text)) continue;
+      any = true;
+      for (size_t r = 0; r < voter.rules.size(); ++r) {
+        if (covers[r]) covers[r] = EvaluateCondition(voter.rules[r].when, action, text);
+      }
+    }
+  }
+  std::vector<size_t> out;
+  for (size_t r = 0; r < voter.rules.size() && any && out.size() < max; ++r) {
+    const bool usable =
+        own.effect == RuleEffect::kAllow || voter.rules[r].effect == RuleEffect::kDeny;
+    if (r != rule && covers[r] && usable) out.push_back(r);
+  }
+  return out;
 }
 
 }  // namespace logact::verify

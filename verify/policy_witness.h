@@ -59,6 +59,22 @@ std::map<std::pair<size_t, size_t>, LiveWitness> FindLiveWitnesses(
     const VoterSet& set, const std::vector<Action>& candidates,
     const std::vector<VoteScenario>& scenarios);
 
+// A second round for the rules `rules` still without a witness: each rule's
+// own partial actions combined with those of each allow rule of the other
+// rule voters (under all_of, a default-deny voter must approve for a deny
+// rule elsewhere to matter). At most `max` actions are replayed in all.
+std::map<std::pair<size_t, size_t>, LiveWitness> FindCombinedWitnesses(
+    const VoterSet& set, const ToolSchemas& schemas,
+    const std::vector<std::pair<size_t, size_t>>& rules, const std::vector<VoteScenario>& scenarios,
+    size_t max);
+
+// Rules of the same voter that may imply rule `rule` away: other rules that
+// match every candidate action satisfying `rule` (deny rules for a deny
+// rule; any rule for an allow rule), at most `max`. Only a proposal: the
+// verifier proves `rule ⇒ other` with Z3 before calling `rule` dead.
+std::vector<size_t> CoverProposals(const VoterConfig& voter, size_t rule,
+                                   const ToolSchemas& schemas, size_t max);
+
 // Whether removing rule `rule` of voter `voter` changes the native decider's
 // commit/no-commit outcome on `action` under `scenario` (the replay every
 // live-rule witness passes before it is reported).
