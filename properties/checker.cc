@@ -75,7 +75,7 @@ std::string DescribePolicy(const DeciderPolicy& policy, int64_t version) {
 class CheckerImpl {
  public:
   explicit CheckerImpl(CheckOptions options)
-      : recovery_(options.voter_documents), safety_(std::move(options)) {}
+      : recovery_(options.voter_documents, options.reload_entries), safety_(std::move(options)) {}
 
   void OnRecord(const traces::TraceRecord& record) {
     const int64_t line = ++records_ + 1;  // the header is line 1
@@ -140,7 +140,7 @@ void CheckerImpl::OnEntry(const Entry& entry, int64_t line) {
   if (!log_invariants_.OnEntry(entry, line, &reporter_)) return;
   LOGACT_ASSERT_GE(entry.pos, log_.tail);
   log_.tail = entry.pos + 1;
-  recovery_.OnEntry(entry);
+  recovery_.OnEntry(entry, line);
   switch (entry.type) {
     case EntryType::kPolicy:
       decisions_.OnPolicy(entry, line, &log_, &reporter_);

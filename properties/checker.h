@@ -33,6 +33,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "core/json.h"
 #include "core/safety_spec.h"
@@ -60,6 +61,14 @@ struct CheckOptions {
   // to rebuild a crash-free voter. Drivers, deciders and executors need no
   // configuration. Default empty: state records of voters are not judged.
   std::map<std::string, Json> voter_documents;
+  // REC-STATE's crash-free replicas replay the trace's entries. By default the
+  // checker keeps a copy of every accepted entry, since it cannot know whether
+  // a restart follows; on a million-record trace the copies cost as much as
+  // every other invariant together. When set, it keeps none and calls this at
+  // Finish, only if a state record after a restart is to be judged, for every
+  // entry record of the trace with its line number (header = line 1, one line
+  // per record, as the checker counts). CheckTraceFile re-reads its file.
+  std::function<Result<std::vector<std::pair<int64_t, Entry>>>()> reload_entries;
 };
 
 class InvariantChecker : public traces::TraceSink {

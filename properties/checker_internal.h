@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -205,10 +206,12 @@ class SafetyInvariants {
 // advanced through that target's records in position order.
 class RecoveryInvariants {
  public:
-  explicit RecoveryInvariants(std::map<std::string, Json> voter_documents);
+  // `reload` (may be empty): CheckOptions::reload_entries.
+  RecoveryInvariants(std::map<std::string, Json> voter_documents,
+                     std::function<Result<std::vector<std::pair<int64_t, Entry>>>()> reload);
   ~RecoveryInvariants();
-  // Every accepted entry, in position order.
-  void OnEntry(const Entry& entry);
+  // Every accepted entry, in position order, read from `line`.
+  void OnEntry(const Entry& entry, int64_t line);
   void OnRestart(const traces::RestartRecord& restart, int64_t line);
   void OnState(const traces::StateRecord& state, int64_t line);
   // Judges REC-STATE and fills its applicability into *report.
@@ -220,8 +223,12 @@ class RecoveryInvariants {
     int64_t line = 0;
     int64_t restart_line = 0;
   };
+  // The accepted entries, or with a reload function their lines only.
+  bool Entries(std::string* why_not);
   std::map<std::string, Json> voter_documents_;
+  std::function<Result<std::vector<std::pair<int64_t, Entry>>>()> reload_;
   std::vector<Entry> entries_;
+  std::vector<int64_t> entry_lines_;  // with reload_: the lines of the accepted entries
   std::map<std::string, int64_t> restarts_;  // target -> line of its last restart
   std::vector<Judged> judged_;
   int64_t unknown_config_ = 0;  // state records after a restart of an unknown voter

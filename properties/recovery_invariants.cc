@@ -129,12 +129,43 @@ bool PlayTo(Replica* r, Position pos) {
 
 }  // namespace
 
-RecoveryInvariants::RecoveryInvariants(std::map<std::string, Json> voter_documents)
-    : voter_documents_(std::move(voter_documents)) {}
+RecoveryInvariants::RecoveryInvariants(
+    std::map<std::string, Json> voter_documents,
+    std::function<Result<std::vector<std::pair<int64_t, Entry>>>()> reload)
+    : voter_documents_(std::move(voter_documents)), reload_(std::move(reload)) {}
 
 RecoveryInvariants::~RecoveryInvariants() = default;
 
-void RecoveryInvariants::OnEntry(const Entry& entry) { entries_.push_back(entry); }
+void RecoveryInvariants::OnEntry(const Entry& entry, int64_t line) {
+  if (reload_) {
+    entry_lines_.push_back(line);
+  } else {
+    entries_.push_back(entry);
+  }
+}
+
+bool RecoveryInvariants::Entries(std::string* why_not) {
+  if (!reload_) return true;
+  Result<std::vector<std::pair<int64_t, Entry>>> reloaded = reload_();
+  if (!reloaded.has_value()) {
+    *why_not = "the trace's entries could not be read again: " + reloaded.error().ToString();
+    return false;
+  }
+  // Keep exactly the entries the checker accepted (both lists are in line order).
+  entries_.reserve(entry_lines_.size());
+  size_t next = 0;
+  for (auto& [line, entry] : *reloaded) {
+    if (next < entry_lines_.size() && entry_lines_[next] == line) {
+      entries_.push_back(std::move(entry));
+      ++next;
+    }
+  }
+  if (next == entry_lines_.size()) return true;
+  *why_not = "the trace changed while it was checked (entry of line " +
+             std::to_string(entry_lines_[next]) + " not found again)";
+  entries_.clear();
+  return false;
+}
 
 void RecoveryInvariants::OnRestart(const traces::RestartRecord& restart, int64_t line) {
   restarts_[restart.target] = line;
@@ -153,6 +184,11 @@ void RecoveryInvariants::Finish(Reporter* reporter, Report* report) {
     if (a.state.target != b.state.target) return a.state.target < b.state.target;
     return a.state.pos < b.state.pos;
   });
+  std::string why_not;
+  if (!judged_.empty() && !Entries(&why_not)) {
+    report->not_applicable_reasons[std::string(kRecState)] = why_not;
+    return;
+  }
   int64_t checked = 0;
   std::unique_ptr<Replica> replica;
   for (size_t i = 0; i < judged_.size(); ++i) {
