@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <deque>
 #include <optional>
 
 #include "core/assert.h"
@@ -101,17 +102,28 @@ void Merge(z3::check_result answer, TraceQueryStats* stats) {
 // per invariant in the order of properties::kAllInvariants.
 class QueryRunner {
  public:
-  QueryRunner(z3::context& ctx, internal::TraceEncoder& encoder, const TraceSmtOptions& options,
+  QueryRunner(std::deque<z3::context>* contexts, internal::TraceEncoder& encoder,
+              const TraceSmtOptions& options,
               const std::map<std::string, std::string>& not_applicable, TraceSmtResult* result)
-      : ctx_(ctx),
+      : contexts_(contexts),
+        ctx_(&contexts->back()),
         encoder_(encoder),
-        solver_(ctx),
+        solver_(*ctx_),
+        options_(options),
         not_applicable_(not_applicable),
         result_(result) {
-    z3::params params(ctx);
-    params.set("timeout", options.timeout_ms);
-    solver_.set(params);
-    solver_.add(encoder.MayTable());
+    NewSolver();
+  }
+
+  // Called before building each scope's terms: every scopes_per_context
+  // scopes, moves the encoder and the solver to a fresh context (a context
+  // that only grows makes each check slower: Z3 sizes per-check tables by
+  // the largest term id). Old contexts stay alive until the check ends.
+  void NextScope() {
+    if (++scopes_ % std::max<int64_t>(1, options_.scopes_per_context) != 0) return;
+    ctx_ = &contexts_->emplace_back();
+    encoder_.Rebind(*ctx_);
+    NewSolver();
   }
 
   // Opens a scope with the definitions built since the last scope.
@@ -142,7 +154,7 @@ class QueryRunner {
     TraceQueryStats& stats = Stats(&result_->queries, query.id);
     const Clock::time_point start = Clock::now();
     const double cpu = CpuSeconds();
-    z3::expr_vector flags(ctx_);
+    z3::expr_vector flags(*ctx_);
     for (const internal::Flag& flag : query.flags) flags.push_back(flag.violated);
     solver_.push();
     solver_.add(z3::mk_or(flags));
@@ -172,7 +184,7 @@ class QueryRunner {
     if (answer == z3::sat) {
       const z3::model model = solver_.get_model();
       values.emplace();
-      z3::expr_vector differs(ctx_);
+      z3::expr_vector differs(*ctx_);
       for (const z3::expr& term : terms) {
         values->push_back(model.eval(term, true));
         differs.push_back(term != values->back());
@@ -207,9 +219,20 @@ class QueryRunner {
     return all->back();
   }
 
-  z3::context& ctx_;
+  void NewSolver() {
+    solver_ = z3::solver(*ctx_);
+    z3::params params(*ctx_);
+    params.set("timeout", options_.timeout_ms);
+    solver_.set(params);
+    solver_.add(encoder_.MayTable());
+  }
+
+  std::deque<z3::context>* contexts_;
+  z3::context* ctx_;
   internal::TraceEncoder& encoder_;
   z3::solver solver_;
+  const TraceSmtOptions& options_;
+  int64_t scopes_ = 0;
   const std::map<std::string, std::string>& not_applicable_;
   TraceSmtResult* result_;
 };
@@ -218,10 +241,11 @@ class QueryRunner {
 // could not derive acceptance (every invariant is then unknown).
 Result<bool> AcceptanceAndDense(internal::TraceEncoder& encoder, QueryRunner& runner,
                                 int64_t segment) {
-  z3::expr in = encoder.ctx().int_val(0);
+  int64_t in = 0;
   for (int64_t begin = 0; begin < encoder.n(); begin += segment) {
+    runner.NextScope();
     const int64_t end = std::min(encoder.n(), begin + segment);
-    const z3::expr out = encoder.DefineAcceptance(begin, end, in);
+    const z3::expr out = encoder.DefineAcceptance(begin, end, encoder.ctx().int_val(in));
     const InvariantQuery dense = internal::DenseQuery(encoder, begin, end);
     std::vector<z3::expr> terms;
     std::vector<int64_t> entries;
@@ -244,7 +268,7 @@ Result<bool> AcceptanceAndDense(internal::TraceEncoder& encoder, QueryRunner& ru
     for (size_t i = 0; i < entries.size(); ++i) {
       encoder.SetAccepted(entries[i], (*values)[i].is_true());
     }
-    in = values->back();
+    in = values->back().get_numeral_int64();
   }
   return true;
 }
@@ -252,12 +276,13 @@ Result<bool> AcceptanceAndDense(internal::TraceEncoder& encoder, QueryRunner& ru
 // Phase 3: the per-intent invariants, batch by batch, carrying DRV-SERIAL's
 // pending point (derived and proved at the end of each batch).
 Status IntentBatches(internal::TraceEncoder& encoder, QueryRunner& runner, int64_t batch) {
-  z3::context& ctx = encoder.ctx();
-  internal::Pending pending{ctx.int_val(-1), ctx.int_val(-1)};
+  int64_t point = -1, point_intent = -1;  // proved at the end of the previous batch
   const size_t intents = encoder.facts().intents.size();
   const auto step = static_cast<size_t>(batch);
   for (size_t begin = 0; begin < intents; begin += step) {
+    runner.NextScope();
     const size_t end = std::min(intents, begin + step);
+    internal::Pending pending{encoder.ctx().int_val(point), encoder.ctx().int_val(point_intent)};
     const std::vector<InvariantQuery> queries =
         internal::IntentQueries(encoder, begin, end, &pending);
     runner.Open();
@@ -267,7 +292,8 @@ Status IntentBatches(internal::TraceEncoder& encoder, QueryRunner& runner, int64
       const std::vector<z3::expr> terms = {pending.point, pending.intent};
       LOGACT_ASSIGN_OR_RETURN(auto values, runner.Derive(terms, "DRV-SERIAL pending", &reason));
       if (values.has_value()) {
-        pending = internal::Pending{(*values)[0], (*values)[1]};
+        point = (*values)[0].get_numeral_int64();
+        point_intent = (*values)[1].get_numeral_int64();
       } else {
         runner.MarkUnknown(properties::kDrvSerial, reason);
       }
@@ -283,6 +309,7 @@ Status RunQueries(internal::TraceEncoder& encoder, QueryRunner& runner,
   LOGACT_ASSIGN_OR_RETURN(const bool accepted, AcceptanceAndDense(encoder, runner, segment));
   if (!accepted) return Status::Ok();
   for (int64_t begin = 0; begin < encoder.n(); begin += segment) {
+    runner.NextScope();
     const std::vector<InvariantQuery> queries =
         internal::RecordQueries(encoder, begin, std::min(encoder.n(), begin + segment));
     runner.Open();
@@ -290,6 +317,7 @@ Status RunQueries(internal::TraceEncoder& encoder, QueryRunner& runner,
     runner.Close();
   }
   LOGACT_TRY(IntentBatches(encoder, runner, std::max<int64_t>(1, options.batch_intents)));
+  runner.NextScope();
   const std::vector<InvariantQuery> env = internal::EnvQueries(encoder);
   runner.Open();
   for (const InvariantQuery& query : env) runner.Run(query);
@@ -307,9 +335,9 @@ Result<TraceSmtResult> CheckTraceSmt(const std::vector<traces::TraceRecord>& rec
   const TraceFacts facts = BuildTraceFacts(records, options);
   const std::map<std::string, std::string> not_applicable = NotApplicable(facts);
   try {
-    z3::context ctx;
-    internal::TraceEncoder encoder(ctx, facts);
-    QueryRunner runner(ctx, encoder, smt_options, not_applicable, &result);
+    std::deque<z3::context> contexts(1);  // outlive every term and solver below
+    internal::TraceEncoder encoder(contexts.back(), facts);
+    QueryRunner runner(&contexts, encoder, smt_options, not_applicable, &result);
     LOGACT_TRY(RunQueries(encoder, runner, smt_options));
   } catch (const z3::exception& error) {
     return Status(StatusCode::kInternal, std::string("z3: ") + error.msg());

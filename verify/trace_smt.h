@@ -40,6 +40,9 @@ struct TraceSmtOptions {
   // segment or batch is one push/pop scope with its own small queries.
   int64_t segment_records = 1'024;
   int64_t batch_intents = 64;
+  // Scopes per Z3 context: a fresh context keeps term ids (and Z3's tables
+  // sized by them) small on long traces.
+  int64_t scopes_per_context = 16;
 };
 
 // Size and time of one invariant's queries (one per segment or batch that

@@ -25,6 +25,7 @@
 #include <z3++.h>
 
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,10 +72,13 @@ class TraceEncoder {
  public:
   TraceEncoder(z3::context& ctx, const TraceFacts& facts);
 
-  z3::context& ctx() { return ctx_; }
+  z3::context& ctx() { return *ctx_; }
+  // Moves to a fresh context between scopes (only proved values carry over:
+  // acceptance; every term of the old context is dropped).
+  void Rebind(z3::context& ctx);
   const TraceFacts& facts() const { return facts_; }
   int64_t n() const { return static_cast<int64_t>(facts_.records.size()); }
-  z3::expr Index(int64_t k) { return ctx_.int_val(k); }
+  z3::expr Index(int64_t k) { return ctx_->int_val(k); }
   // The definitions built since the last call (for the current scope).
   z3::expr_vector TakeScope();
   void Define(const z3::expr& constraint) { scope_.push_back(constraint); }
@@ -121,12 +125,14 @@ class TraceEncoder {
   const IntentTerms& Intent(size_t j) { return intents_.at(j - intents_begin_); }
 
  private:
-  z3::context& ctx_;
+  z3::context* ctx_;
   const TraceFacts& facts_;
   z3::expr_vector scope_;
   z3::func_decl may_;
-  std::vector<z3::expr> accepted_;  // per record (false for non-entries)
-  std::vector<z3::expr> next_expected_;
+  // Per record: proved acceptance (1/0; non-entries 0), -1 while its segment's
+  // chain term (chain_accepted_) stands for it.
+  std::vector<int8_t> fixed_;
+  std::map<int64_t, z3::expr> chain_accepted_, chain_expected_;  // the current segment
   std::vector<IntentTerms> intents_;  // the current batch's intents, from intents_begin_
   size_t intents_begin_ = 0;
 };
