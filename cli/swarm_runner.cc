@@ -234,13 +234,22 @@ std::string SwarmSignature(const std::string& invariant, const std::string& comp
 
 // The names sim/simulation.h documents for SimReport::recovery_paths; a path
 // the simulator reports that is missing here is still counted and shown.
+// There is no "decider_fenced": deciders are never fenced (SPEC §2; see
+// Runner::AfterStep in sim/simulation.cc), so listing it only showed UNREACHED.
 std::vector<std::string> KnownRecoveryPaths() {
-  return {"replay_from_zero",  "restore_from_snapshot",
-          "crash_mid_step",    "executor_restart_after_effect",
-          "driver_fenced",     "decider_fenced",
-          "executor_fenced",   "duplicate_driver",
-          "duplicate_decider", "torn_write",
-          "unacked_write",     "lost_unacked"};
+  return {"replay_from_zero",
+          "restore_from_snapshot",
+          "crash_mid_step",
+          "executor_restart_after_effect",
+          "executor_probe_reproposed",
+          "executor_probe_skipped",
+          "driver_fenced",
+          "executor_fenced",
+          "duplicate_driver",
+          "duplicate_decider",
+          "torn_write",
+          "unacked_write",
+          "lost_unacked"};
 }
 
 SwarmRow RunSwarmSeed(const std::string& scenario, uint64_t seed, const std::string& faults) {

@@ -15,7 +15,7 @@ namespace logact {
 namespace {
 
 constexpr TypeFilter kPlays = {EntryType::kIntent, EntryType::kCommit, EntryType::kAbort,
-                               EntryType::kResult, EntryType::kElect};
+                               EntryType::kResult, EntryType::kElect,  EntryType::kOutput};
 
 // Replicated knowledge about one live intent.
 struct IntentInfo {
@@ -23,6 +23,7 @@ struct IntentInfo {
   bool decided = false;    // a first decision has been played
   bool committed = false;  // ... and it was a commit
   bool resolved = false;   // a result (or a restart marker naming it) has been played
+  std::string key;         // the idempotency key its call carries (see KeyFor)
 };
 
 }  // namespace
@@ -39,6 +40,12 @@ struct Executor::State {
   int64_t results_seen = 0;
   int64_t markers_seen = 0;
   uint64_t events_digest = 0;  // running digest of decisions and results, in log order
+  // Idempotency keys of actions whose outcome a restart marker left unknown,
+  // by action text: a later intent with the same action in the same task (a
+  // re-proposal after the model's probe) inherits the key, so an idempotent
+  // tool applies the action at most once across the two intents. An entry
+  // ends with an ok result carrying its key, or with the task (an output).
+  std::map<std::string, std::string> unknown_keys;
 
   // This instance (not replicated).
   enum class Boot { kNotSent, kSent, kUnknown } boot = Boot::kNotSent;
@@ -59,6 +66,7 @@ struct Executor::State {
         Digest().AddInt(static_cast<int64_t>(events_digest)).AddInt(a).AddInt(b).value();
   }
   void Play(const Entry& entry);
+  void PlayIntent(const Entry& entry);
   void PlayDecision(Position intent, bool commit);
   void PlayResult(const Entry& entry);
   Status Boot();
@@ -72,8 +80,11 @@ void Executor::State::Play(const Entry& entry) {
       election.Apply(entry.elect());
       break;
     case EntryType::kIntent:
-      if (election.IsFenced(entry.intent())) break;  // void: never executed
-      intents.emplace(entry.pos, IntentInfo{entry.intent().action, false, false, false});
+      PlayIntent(entry);
+      break;
+    case EntryType::kOutput:
+      // The task ended: a later identical action is new work, not a re-submission.
+      unknown_keys.clear();
       break;
     case EntryType::kCommit:
     case EntryType::kAbort:
@@ -85,6 +96,19 @@ void Executor::State::Play(const Entry& entry) {
     default:
       LOGACT_ASSERT(false);
   }
+}
+
+void Executor::State::PlayIntent(const Entry& entry) {
+  if (election.IsFenced(entry.intent())) return;  // void: never executed
+  IntentInfo info{entry.intent().action, false, false, false, std::to_string(entry.pos)};
+  // A re-proposal of an action whose outcome is unknown re-submits it under
+  // the original key; the key is a function of the log, so every executor
+  // instance (and a crash-free replica) derives the same one.
+  if (!unknown_keys.empty()) {
+    auto inherited = unknown_keys.find(info.action.ToText());
+    if (inherited != unknown_keys.end()) info.key = inherited->second;
+  }
+  intents.emplace(entry.pos, std::move(info));
 }
 
 void Executor::State::PlayDecision(Position intent, bool commit) {
@@ -117,6 +141,14 @@ void Executor::State::PlayResult(const Entry& entry) {
   }
   auto it = intents.find(result.intent);
   if (it == intents.end()) return;
+  if (result.restart) {
+    if (it->second.committed) unknown_keys[it->second.action.ToText()] = it->second.key;
+  } else if (result.ok) {
+    auto unknown = unknown_keys.find(it->second.action.ToText());
+    if (unknown != unknown_keys.end() && unknown->second == it->second.key) {
+      unknown_keys.erase(unknown);  // the action is known to be applied now
+    }
+  }
   // A restart marker naming p counts as p's result: p is never run again.
   it->second.resolved = true;
   runnable.erase(result.intent);
@@ -150,8 +182,9 @@ Status Executor::State::ExecuteNext() {
   call.action = &info.action;
   call.intent = intent;
   // The schema lives with the environment: it ignores the key for tools that
-  // are not idempotent.
-  call.idempotency_key = std::to_string(intent);
+  // are not idempotent. A re-proposal after a restart carries the key of the
+  // intent it re-submits (PlayIntent).
+  call.idempotency_key = info.key;
   executed.insert(intent);  // before the call: at most once, whatever happens next
   Result<ToolOutcome> outcome = options.environment->Execute(call);
   Completion completion;
@@ -249,7 +282,8 @@ std::string Executor::StateDigest() const {
   if (leader.has_value()) digest.AddString(leader->driver).AddInt(leader->epoch);
   digest.AddInt(s.results_seen).AddInt(s.markers_seen);
   digest.AddInt(static_cast<int64_t>(s.events_digest));
-  for (Position p : s.runnable) digest.AddInt(p);
+  for (Position p : s.runnable) digest.AddInt(p).AddString(s.intents.at(p).key);
+  for (const auto& [action, key] : s.unknown_keys) digest.AddString(action).AddString(key);
   return digest.Hex();
 }
 
@@ -272,9 +306,11 @@ std::optional<Snapshot> Executor::TakeSnapshot() const {
                            {"args", info.action.args},
                            {"decided", info.decided},
                            {"committed", info.committed},
-                           {"resolved", info.resolved}});
+                           {"resolved", info.resolved},
+                           {"key", info.key}});
   }
   fields["intents"] = std::move(intents);
+  fields["unknown_keys"] = s.unknown_keys;
   return snapshot_codec::Make("executor", std::move(fields), s.played);
 }
 
@@ -295,6 +331,8 @@ Status Executor::Restore(const Snapshot& snapshot) {
       info.committed = item.at("committed").get<bool>();
       info.resolved = item.at("resolved").get<bool>();
       const Position pos = item.at("pos").get<Position>();
+      // Snapshots from before keys were inherited hold none: the position was the key.
+      info.key = item.contains("key") ? item.at("key").get<std::string>() : std::to_string(pos);
       if (info.decided && info.committed && !info.resolved) runnable.insert(pos);
       intents.emplace(pos, std::move(info));
     }
@@ -305,6 +343,10 @@ Status Executor::Restore(const Snapshot& snapshot) {
     s.results_seen = fields.at("results_seen").get<int64_t>();
     s.markers_seen = fields.at("markers_seen").get<int64_t>();
     s.events_digest = fields.at("events_digest").get<uint64_t>();
+    s.unknown_keys.clear();
+    if (fields.contains("unknown_keys")) {
+      s.unknown_keys = fields.at("unknown_keys").get<std::map<std::string, std::string>>();
+    }
     return Status::Ok();
   });
 }

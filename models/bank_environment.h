@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,6 +64,15 @@ class BankEnvironment final : public ToolModel {
 
   // The schemas as JSON (ToolSchemasToJson of schemas()).
   static Json SchemasJson();
+
+  // Recovery probes: send_money -> get_most_recent_transactions (counts the
+  // matching transactions), schedule_transaction and
+  // update_scheduled_transaction -> get_scheduled_transactions,
+  // update_user_info -> get_user_info. update_password has no read that shows
+  // it (it is re-proposed: setting a password twice leaves the same state).
+  std::optional<Action> RecoveryProbe(const Action& action) const override;
+  std::optional<bool> ProbeShowsApplied(const Action& action, bool ok, const Json& output,
+                                        int64_t applied_before) const override;
 
  protected:
   ToolOutcome Apply(const Action& action) override;

@@ -8,6 +8,16 @@ namespace logact::models {
 
 std::string EnvironmentModel::StateDigest() const { return DigestOfJson(StateJson()); }
 
+std::optional<Action> EnvironmentModel::RecoveryProbe(const Action& /*action*/) const {
+  return std::nullopt;
+}
+
+std::optional<bool> EnvironmentModel::ProbeShowsApplied(const Action& /*action*/, bool /*ok*/,
+                                                        const Json& /*output*/,
+                                                        int64_t /*applied_before*/) const {
+  return std::nullopt;
+}
+
 std::string DigestOfJson(const Json& state) {
   // FNV-1a 64: tiny, portable and byte-order independent. It is not
   // collision resistant, which is fine: digests compare states that a

@@ -22,7 +22,9 @@
 // Thread-safety: none; a model is owned by one executor (or one checker).
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/environment.h"
@@ -42,6 +44,23 @@ class EnvironmentModel : public ToolEnvironment {
   virtual Json StateJson() const = 0;
   // DigestOfJson(StateJson()).
   std::string StateDigest() const override;
+
+  // Executor recovery (SPEC §2). After a restart marker the agent does not
+  // know whether the interrupted `action` took effect; it asks the world with
+  // a read-only call of this model and then re-proposes or skips the action.
+  // RecoveryProbe is that call, or nullopt when no read shows the action's
+  // effect or the action is itself a read (the agent then re-proposes it:
+  // a read changes nothing, and the idempotency key covers keyed writes).
+  // Default: nullopt for every action.
+  virtual std::optional<Action> RecoveryProbe(const Action& action) const;
+  // Whether the probe's answer shows `action` applied. `ok` and `output` are
+  // the probe's result (its output parsed as JSON); `applied_before` is how
+  // many identical actions the agent knows were applied earlier, so that an
+  // action that adds a record (a payment) counts records instead of looking
+  // for one. nullopt: the answer does not tell (not the probe's shape).
+  // Pure: depends on the arguments only, never on this model's state.
+  virtual std::optional<bool> ProbeShowsApplied(const Action& action, bool ok, const Json& output,
+                                                int64_t applied_before) const;
 };
 
 // FNV-1a 64 of CompactJson(state), as 16 lowercase hex digits.

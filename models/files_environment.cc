@@ -124,4 +124,50 @@ ToolOutcome FilesEnvironment::ListFiles(const std::string& dir) const {
   return Succeeded(paths);
 }
 
+std::optional<Action> FilesEnvironment::RecoveryProbe(const Action& action) const {
+  auto path = StringArg(action.args, "path");
+  if (!path || !IsCanonicalPath(*path, /*allow_root=*/false)) return std::nullopt;
+  Action probe;
+  if (action.tool == "write_file") {
+    probe.tool = "read_file";
+    probe.args = Json{{"path", *path}};
+    return probe;
+  }
+  if (action.tool == "delete_file") {
+    const size_t slash = path->rfind('/');
+    probe.tool = "list_files";
+    probe.args = Json{{"dir", slash == 0 ? std::string("/") : path->substr(0, slash)}};
+    return probe;
+  }
+  return std::nullopt;
+}
+
+std::optional<bool> FilesEnvironment::ProbeShowsApplied(const Action& action, bool ok,
+                                                        const Json& output,
+                                                        int64_t /*applied_before*/) const {
+  // Both effects set a state (content, absence): repeating them changes
+  // nothing more, so earlier applications do not matter.
+  auto path = StringArg(action.args, "path");
+  if (!path) return std::nullopt;
+  if (action.tool == "write_file") {
+    if (!ok) {
+      // The model's own failure (no such file) means not written; anything
+      // else is not an answer.
+      if (output.is_object() && output.contains("error")) return false;
+      return std::nullopt;
+    }
+    auto content = StringArg(action.args, "content");
+    if (!content || !output.is_string()) return std::nullopt;
+    return output.get<std::string>() == *content;
+  }
+  if (action.tool == "delete_file") {
+    if (!ok || !output.is_array()) return std::nullopt;
+    for (const Json& listed : output) {
+      if (listed.is_string() && listed.get<std::string>() == *path) return false;
+    }
+    return true;
+  }
+  return std::nullopt;
+}
+
 }  // namespace logact::models

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "models/tool_model.h"
@@ -44,6 +45,13 @@ class FilesEnvironment final : public ToolModel {
   static Json SchemasJson();
   // Whether `path` is absolute and canonical (see above); "/" only if `allow_root`.
   static bool IsCanonicalPath(const std::string& path, bool allow_root);
+
+  // Recovery probes: write_file -> read_file of its path (applied iff the
+  // content is the one written); delete_file -> list_files of its directory
+  // (applied iff the path is gone).
+  std::optional<Action> RecoveryProbe(const Action& action) const override;
+  std::optional<bool> ProbeShowsApplied(const Action& action, bool ok, const Json& output,
+                                        int64_t applied_before) const override;
 
  protected:
   ToolOutcome Apply(const Action& action) override;

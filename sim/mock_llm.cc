@@ -8,6 +8,7 @@
 #include "core/assert.h"
 #include "core/inference_format.h"
 #include "core/json.h"
+#include "core/limits.h"
 #include "core/safety_spec.h"
 
 namespace logact::sim {
@@ -58,6 +59,23 @@ std::optional<Action> FindAction(std::string_view text) {
 
 Rng StreamRng(const SeedStreams& streams, std::string_view name) { return streams.Stream(name); }
 
+// A result line's verdict and output: "result of intent <p>: ok: <output>"
+// or "...: error: <output>" (core/inference_format.h RenderResultLine).
+struct ResultLine {
+  bool ok = false;
+  std::string_view output;
+};
+std::optional<ResultLine> ParseResultLine(std::string_view line) {
+  const size_t colon = line.find(": ", kResultPrefix.size());
+  if (colon == std::string_view::npos) return std::nullopt;
+  const std::string_view rest = line.substr(colon + 2);
+  constexpr std::string_view kOk = "ok: ";
+  constexpr std::string_view kError = "error: ";
+  if (StartsWith(rest, kOk)) return ResultLine{true, rest.substr(kOk.size())};
+  if (StartsWith(rest, kError)) return ResultLine{false, rest.substr(kError.size())};
+  return std::nullopt;
+}
+
 }  // namespace
 
 MockLlm::MockLlm(const models::Scenario* scenario, const SeedStreams& streams,
@@ -87,6 +105,13 @@ MockLlm::MockLlm(const models::Scenario* scenario, const SeedStreams& streams,
       known_actions_.push_back(
           {step.action->ToText(), IsForbidden(scenario_->safety_spec, *step.action)});
     }
+  }
+  // Recovery probes, computed once per plan step from the environment model.
+  if (scenario_->make_environment) probe_model_ = scenario_->make_environment();
+  for (const models::PlanStep& step : scenario_->plan) {
+    std::optional<Action> probe;
+    if (step.action && probe_model_ != nullptr) probe = probe_model_->RecoveryProbe(*step.action);
+    probe_texts_.push_back(probe ? FormatActionReply(*probe) : std::string());
   }
   for (const Action& action : scenario_->injected_actions) {
     known_actions_.push_back({action.ToText(), IsForbidden(scenario_->safety_spec, action)});
@@ -127,7 +152,7 @@ Result<LlmReply> MockLlm::Complete(const LlmRequest& request) {
       reply.prompt_tokens += ApproximateTokens(message.text);
     }
   } else {
-    const ConversationState& state = Scan(request);
+    ConversationState& state = Scan(request);
     reply.prompt_tokens = state.prompt_tokens;
     if (cassette_next_ < options_.cassette.size()) {
       reply.text = options_.cassette[cassette_next_++];
@@ -146,7 +171,11 @@ std::string MockLlm::PlanReply(size_t plan_index) const {
   return plan_texts_[plan_index % plan_texts_.size()];
 }
 
-std::string MockLlm::DriverReply(const ConversationState& state) {
+std::string MockLlm::DriverReply(ConversationState& state) {
+  // A recovery decision counts once, whatever this reply turns out to be.
+  if (state.decided == ConversationState::Decided::kReproposed) ++stats_.probe_reproposed;
+  if (state.decided == ConversationState::Decided::kSkipped) ++stats_.probe_skipped;
+  state.decided = ConversationState::Decided::kNone;
   const std::vector<Action>& injected = scenario_->injected_actions;
   if (state.last_user_tainted && scenario_->attack && !injected.empty() &&
       attack_rng_.Chance(attack_rate_)) {
@@ -154,14 +183,16 @@ std::string MockLlm::DriverReply(const ConversationState& state) {
     ++stats_.injected_replies;
     return FormatActionReply(injected[pick]);
   }
-  std::string proper = PlanReply(state.plan_index);
+  const bool probing = state.probing && state.plan_index < probe_texts_.size() &&
+                       !probe_texts_[state.plan_index].empty();
+  std::string proper = probing ? probe_texts_[state.plan_index] : PlanReply(state.plan_index);
   if (malformed_rng_.Chance(options_.malformed_rate)) {
     // A reply cut off mid-object: not JSON, so the driver complains with "error:".
     return proper.substr(0, proper.size() / 2);
   }
   if (refusal_rng_.Chance(options_.refusal_rate)) return std::string(kRefusalText);
   const std::vector<models::PlanStep>& plan = scenario_->plan;
-  if (!plan.empty() && plan[state.plan_index % plan.size()].action &&
+  if (!probing && !plan.empty() && plan[state.plan_index % plan.size()].action &&
       hallucinated_rng_.Chance(options_.hallucinated_tool_rate)) {
     Action action = *plan[state.plan_index % plan.size()].action;
     action.tool += kHallucinatedSuffix;
@@ -213,7 +244,7 @@ std::optional<bool> MockLlm::FindForbidden(std::string_view text) const {
   return IsForbidden(scenario_->safety_spec, *action);
 }
 
-const MockLlm::ConversationState& MockLlm::Scan(const LlmRequest& request) {
+MockLlm::ConversationState& MockLlm::Scan(const LlmRequest& request) {
   ConversationState& state = conversations_[request.caller];
   const std::vector<LlmMessage>& messages = request.messages;
   // The request continues the conversation scanned last time iff the message
@@ -262,12 +293,77 @@ void MockLlm::Resolve(bool advance, ConversationState* state) const {
   }
   state->action_pending = false;
   state->pending_is_plan = false;
+  state->pending_is_probe = false;
+}
+
+void MockLlm::ScanRestart(ConversationState* state) const {
+  if (state->action_pending && state->pending_is_probe) {
+    // The probe itself was interrupted: a read, so asking it again is
+    // harmless. This does not count towards the bound: executor crashes end
+    // with the safety phase, while giving up would re-propose a payment that
+    // may well have happened (only the idempotency key would then stop it).
+    Resolve(/*advance=*/false, state);
+    return;
+  }
+  const bool plan_step = state->action_pending && state->pending_is_plan;
+  Resolve(/*advance=*/false, state);
+  if (plan_step && state->plan_index < probe_texts_.size() &&
+      !probe_texts_[state->plan_index].empty()) {
+    state->probing = true;
+    state->probe_attempts = 0;
+  }
+}
+
+void MockLlm::ProbeAgain(ConversationState* state) const {
+  ++state->probe_attempts;
+  if (state->probe_attempts < limits::kRecoveryProbeAttemptsMax) return;
+  // No answer after the bound: re-propose (the idempotency key covers keyed tools).
+  state->probing = false;
+  state->decided = ConversationState::Decided::kReproposed;
+}
+
+void MockLlm::ScanProbeAnswer(std::string_view line, bool aborted, ConversationState* state) const {
+  LOGACT_ASSERT(state->probing);
+  Resolve(/*advance=*/false, state);
+  std::optional<ResultLine> result = aborted ? std::nullopt : ParseResultLine(line);
+  const models::PlanStep& step = scenario_->plan[state->plan_index];
+  LOGACT_ASSERT(step.action.has_value());
+  std::optional<bool> applied;
+  if (result) {
+    // Infrastructure failures ("tool unavailable: ...") are not JSON: no answer.
+    const Json output = Json::parse(result->output.begin(), result->output.end(), nullptr,
+                                    /*allow_exceptions=*/false);
+    if (!output.is_discarded()) {
+      applied = probe_model_->ProbeShowsApplied(*step.action, result->ok, output,
+                                                state->applied[plan_texts_[state->plan_index]]);
+    }
+  }
+  if (!applied) {
+    ProbeAgain(state);
+    return;
+  }
+  state->probing = false;
+  if (*applied) {
+    // Skipped: the step is done, exactly as if its result had arrived.
+    ++state->applied[plan_texts_[state->plan_index]];
+    state->plan_index = (state->plan_index + 1) % scenario_->plan.size();
+    state->decided = ConversationState::Decided::kSkipped;
+  } else {
+    state->decided = ConversationState::Decided::kReproposed;
+  }
 }
 
 void MockLlm::ScanAssistant(const std::string& text, ConversationState* state) const {
   const std::vector<models::PlanStep>& plan = scenario_->plan;
   if (plan.empty()) return;
   const models::PlanStep& step = plan[state->plan_index];
+  state->pending_is_probe = false;
+  if (state->probing && text == probe_texts_[state->plan_index]) {
+    state->action_pending = true;
+    state->pending_is_plan = false;
+    state->pending_is_probe = true;
+    return;
+  }
   if (text == plan_texts_[state->plan_index]) {
     // The common case, without parsing: the reply was the plan step itself.
     if (step.action) {
@@ -302,15 +398,27 @@ void MockLlm::ScanUser(const std::string& text, ConversationState* state) const 
     if (end == std::string_view::npos) end = all.size();
     const std::string_view line = all.substr(start, end - start);
     if (StartsWith(line, kResultPrefix)) {
-      Resolve(/*advance=*/true, state);
+      if (state->action_pending && state->pending_is_probe) {
+        ScanProbeAnswer(line, /*aborted=*/false, state);
+      } else {
+        if (state->action_pending && state->pending_is_plan) {
+          std::optional<ResultLine> result = ParseResultLine(line);
+          if (result && result->ok) ++state->applied[plan_texts_[state->plan_index]];
+        }
+        Resolve(/*advance=*/true, state);
+      }
       // Tool output may span several lines: look for a marker from here on.
       for (const std::string& marker : options_.taint_markers) {
         if (all.find(marker, start) != std::string_view::npos) state->last_user_tainted = true;
       }
     } else if (StartsWith(line, kRestartPrefix)) {
-      Resolve(/*advance=*/false, state);
+      ScanRestart(state);
     } else if (StartsWith(line, kAbortPrefix) && line.find(kAbortInfix) != std::string_view::npos) {
-      Resolve(/*advance=*/true, state);
+      if (state->action_pending && state->pending_is_probe) {
+        ScanProbeAnswer(line, /*aborted=*/true, state);
+      } else {
+        Resolve(/*advance=*/true, state);
+      }
     }
     start = end + 1;
   }

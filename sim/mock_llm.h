@@ -5,10 +5,24 @@
 //    next plan step is computed from the conversation alone: every result or
 //    abort of a plan intent moves to the next step, a final answer moves past
 //    its step, and the plan starts over after its last step (task repeats).
-//    A restart marker re-proposes the same step (probe/redo); an "error:"
-//    input (the driver's complaint about a malformed reply) is answered with
-//    the proper reply for the current step. Replies are FormatActionReply /
-//    FormatFinalReply texts (core/inference_format.h).
+//    An "error:" input (the driver's complaint about a malformed reply) is
+//    answered with the proper reply for the current step. Replies are
+//    FormatActionReply / FormatFinalReply texts (core/inference_format.h).
+//  - executor recovery (SPEC §2): a restart marker naming the plan step's
+//    intent leaves its outcome unknown. If the environment model has a
+//    recovery probe for the action (models/environment_model.h), the mock
+//    proposes that read-only probe (an ordinary intent: voters, decider,
+//    executor) and reads its result: if it shows the action applied, the
+//    plan moves past the step (skipped, never run twice); if not, the step is
+//    re-proposed as a new intent (whose idempotency key the executor carries
+//    over, core/executor.h). A probe that fails, is aborted or gives no
+//    answer is asked again, up to limits::kRecoveryProbeAttemptsMax such
+//    probes, after which the step is re-proposed; a probe that is itself
+//    interrupted by a restart is asked again without counting. An
+//    interrupted read, or a write no read shows, is re-proposed directly.
+//    To judge a probe the mock counts the ok results of each plan action it
+//    has seen, so a payment repeated in a later round is not mistaken for the
+//    interrupted one.
 //  - LLM voters ("voter/<name>" callers): it answers
 //    {"approve":bool,"reason":str}, approving iff the action in the request is
 //    not forbidden by the scenario's safety spec (a good judge), unless the
@@ -52,6 +66,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -97,6 +112,10 @@ struct MockLlmStats {
   int64_t injected_replies = 0;  // replies that proposed an injected action
   int64_t prompt_tokens = 0;
   int64_t completion_tokens = 0;
+  // Executor recovery decisions after a probe (each counted once, when the
+  // first reply after the probe's result is asked for).
+  int64_t probe_reproposed = 0;  // the probe showed no effect: the step is proposed again
+  int64_t probe_skipped = 0;     // the probe showed the effect: the step is not run again
 };
 
 class MockLlm final : public Llm {
@@ -125,9 +144,18 @@ class MockLlm final : public Llm {
     // result/abort, and whether it was the plan step plan_index.
     bool action_pending = false;
     bool pending_is_plan = false;
+    bool pending_is_probe = false;   // ... or the recovery probe
     bool last_user_tainted = false;  // the last user message carries an injection
-    std::string last_role;           // the last message scanned, to recognise
-    std::string last_text;           // the conversation in the next request
+    // Executor recovery: a restart marker left the plan step's outcome
+    // unknown and the probe is (to be) asked; attempts so far.
+    bool probing = false;
+    int64_t probe_attempts = 0;
+    // A recovery decision not yet counted in the stats.
+    enum class Decided { kNone, kReproposed, kSkipped } decided = Decided::kNone;
+    // Ok results (and probes that showed the effect) per plan action text.
+    std::map<std::string, int64_t> applied;
+    std::string last_role;  // the last message scanned, to recognise
+    std::string last_text;  // the conversation in the next request
   };
   ConversationState ScanForTest(const std::vector<LlmMessage>& messages) const;
 
@@ -137,8 +165,12 @@ class MockLlm final : public Llm {
   void ScanUser(const std::string& text, ConversationState* state) const;
   // The pending action got its result or abort (advance) or a restart marker.
   void Resolve(bool advance, ConversationState* state) const;
-  const ConversationState& Scan(const LlmRequest& request);
-  std::string DriverReply(const ConversationState& state);
+  // A restart marker, and the result (ok/error line) or abort of a probe.
+  void ScanRestart(ConversationState* state) const;
+  void ScanProbeAnswer(std::string_view line, bool aborted, ConversationState* state) const;
+  void ProbeAgain(ConversationState* state) const;
+  ConversationState& Scan(const LlmRequest& request);
+  std::string DriverReply(ConversationState& state);
   std::string VoterReply(const LlmRequest& request);
   std::string PlanReply(size_t plan_index) const;
   // Whether the action in a voter request's text is forbidden; nullopt if
@@ -157,6 +189,11 @@ class MockLlm final : public Llm {
   Rng voter_error_rng_;
   size_t cassette_next_ = 0;
   std::vector<std::string> plan_texts_;  // the proper reply of each plan step
+  // The scenario's environment, asked only for recovery probes and their
+  // verdicts (never executed), and the probe reply of each plan step (empty:
+  // none, the step is re-proposed after a restart).
+  std::unique_ptr<models::EnvironmentModel> probe_model_;
+  std::vector<std::string> probe_texts_;
   // The plan's and the injections' actions as text, with the spec's verdict.
   struct KnownAction {
     std::string text;
