@@ -123,15 +123,27 @@ std::string RunVerdict::Describe() const {
 
 Result<RunVerdict> RunAndCheck(const properties::ScenarioCase& scenario_case,
                                const RunOptions& options) {
-  const sim::SimOptions sim_options = scenario_case.ToSimOptions();
+  const models::Scenario* scenario = models::FindScenario(scenario_case.scenario);
+  if (scenario == nullptr) {
+    return NotFoundError("unknown scenario '" + scenario_case.scenario + "'");
+  }
+  return RunAndCheck(*scenario, scenario_case, options);
+}
+
+Result<RunVerdict> RunAndCheck(const models::Scenario& scenario,
+                               const properties::ScenarioCase& scenario_case,
+                               const RunOptions& options) {
+  sim::SimOptions sim_options = scenario_case.ToSimOptions();
+  sim_options.scenario = scenario.name;
   RunVerdict verdict;
   verdict.scenario_case = scenario_case;
-  properties::InvariantChecker checker(
-      properties::ScenarioCheckOptions(sim::SimHeader(sim_options), nullptr));
+  verdict.scenario_case.scenario = scenario.name;
+  properties::InvariantChecker checker(properties::ScenarioCheckOptions(scenario, nullptr));
   traces::TraceWriter writer;
   std::vector<traces::TraceSink*> sinks = {&checker};
   if (options.det_replay) sinks.push_back(&writer);
-  LOGACT_ASSIGN_OR_RETURN(verdict.run, sim::RunSimulation(sim_options, sinks, options.hooks));
+  LOGACT_ASSIGN_OR_RETURN(verdict.run,
+                          sim::RunSimulation(sim_options, scenario, sinks, options.hooks));
   verdict.check = checker.Finish();
   AddCheckFailures(verdict.check, &verdict.failures);
   for (const std::string& failure : verdict.run.rec_state_failures) {
@@ -146,7 +158,7 @@ Result<RunVerdict> RunAndCheck(const properties::ScenarioCase& scenario_case,
   }
   if (options.det_replay) {
     traces::TraceWriter again;
-    LOGACT_TRY(sim::RunSimulation(sim_options, {&again}, options.hooks).status());
+    LOGACT_TRY(sim::RunSimulation(sim_options, scenario, {&again}, options.hooks).status());
     if (again.text() != writer.text()) {
       verdict.failures.push_back(std::string(properties::kDetReplay) +
                                  ": rerunning the seed produced a different trace");

@@ -27,9 +27,10 @@
 // calls to the same outputs and digest, idempotency keys are honoured, and a
 // trace of the run (intent, commit, effect, result per call, then the
 // environment's state) passes every invariant of the native checker with the
-// model as its reference environment. It does not run the full simulator
-// (which runs built-in scenarios only); RunAndCheck does, for built-in
-// scenarios, and accepts SimHooks to plug a custom component in.
+// model as its reference environment. It does not run the full simulator;
+// RunAndCheck does, for a built-in scenario or for a models::Scenario of your
+// own (your environment model and tasks; ScenarioPassesEveryInvariant is its
+// property body), and accepts SimHooks to plug a custom component in.
 //
 // Determinism: every verdict is a pure function of its inputs.
 // Link: logact_properties, logact_sim, logact_models, logact_traces, logact_core,
@@ -48,6 +49,7 @@
 #include "core/status.h"
 #include "core/voter.h"
 #include "models/environment_model.h"
+#include "models/scenario.h"
 #include "properties/generators.h"
 #include "properties/report.h"
 #include "sim/sim_hooks.h"
@@ -109,6 +111,16 @@ struct RunOptions {
 Result<RunVerdict> RunAndCheck(const properties::ScenarioCase& scenario_case,
                                const RunOptions& options = {});
 
+// The same for a scenario of your own (models/scenario.h): your environment
+// model (its reference state feeds ENV-CONSISTENT), tasks, voters and safety
+// spec, run in full by the simulator (sim::RunSimulation's scenario overload).
+// scenario_case.scenario is ignored (scenario.name is used); its seed and
+// faults apply. `scenario` must outlive the call. The repro command of the
+// verdict names scenario.name, which `logact sim` knows only if it is built in.
+Result<RunVerdict> RunAndCheck(const models::Scenario& scenario,
+                               const properties::ScenarioCase& scenario_case,
+                               const RunOptions& options = {});
+
 // ------------------------------------------------------ environment models
 
 using EnvironmentFactory = std::function<std::unique_ptr<models::EnvironmentModel>()>;
@@ -147,6 +159,22 @@ inline void SimulationsPassEveryInvariant(const std::vector<sim::FaultKind>& kin
                                           const RunOptions& options = {}) {
   const properties::ScenarioCase scenario_case = *properties::GenScenarioCase(kinds, scenarios);
   Result<RunVerdict> verdict = RunAndCheck(scenario_case, options);
+  if (!verdict.has_value()) RC_FAIL("run failed: " + verdict.status().ToString());
+  if (!verdict->ok()) RC_FAIL(verdict->Describe());
+}
+
+// Property body: your scenario (models/scenario.h: your environment model and
+// tasks) under a generated seed and fault plan over `kinds` runs in the full
+// simulator and passes every invariant, ENV-CONSISTENT against your model's
+// reference state included.
+inline void ScenarioPassesEveryInvariant(const models::Scenario& scenario,
+                                         const std::vector<sim::FaultKind>& kinds,
+                                         const RunOptions& options = {}) {
+  properties::ScenarioCase scenario_case;
+  scenario_case.scenario = scenario.name;
+  scenario_case.seed = *rc::gen::inRange<uint64_t>(0, uint64_t{1} << 32);
+  scenario_case.faults = *properties::GenFaultPlan(kinds);
+  Result<RunVerdict> verdict = RunAndCheck(scenario, scenario_case, options);
   if (!verdict.has_value()) RC_FAIL("run failed: " + verdict.status().ToString());
   if (!verdict->ok()) RC_FAIL(verdict->Describe());
 }

@@ -12,9 +12,15 @@ CheckOptions ScenarioCheckOptions(const traces::TraceHeader& header,
   const models::Scenario* scenario = models::FindScenario(*header.scenario);
   if (scenario == nullptr) return options;  // unknown: not bad input
   // Built-in scenarios live for the whole program, so the pointer stays valid.
-  if (options.spec == nullptr) options.spec = &scenario->safety_spec;
-  options.make_environment = scenario->make_environment;
-  for (const auto* voters : {&scenario->voters, &scenario->standby_voters}) {
+  return ScenarioCheckOptions(*scenario, spec_override);
+}
+
+CheckOptions ScenarioCheckOptions(const models::Scenario& scenario,
+                                  const SafetySpec* spec_override) {
+  CheckOptions options;
+  options.spec = spec_override != nullptr ? spec_override : &scenario.safety_spec;
+  options.make_environment = scenario.make_environment;
+  for (const auto* voters : {&scenario.voters, &scenario.standby_voters}) {
     for (const models::VoterSpec& spec : *voters) {
       if (spec.document.contains("voter") && spec.document["voter"].is_string()) {
         options.voter_documents[spec.document["voter"].get<std::string>()] = spec.document;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "core/safety_spec.h"
+#include "models/scenario.h"
 #include "properties/check_trace.h"
 #include "properties/checker.h"
 #include "traces/trace_record.h"
@@ -18,6 +19,11 @@ namespace logact::properties {
 // --spec), if non-null, replaces the scenario's safety spec.
 // REQUIRES: *spec_override outlives every checker built from the result.
 CheckOptions ScenarioCheckOptions(const traces::TraceHeader& header,
+                                  const SafetySpec* spec_override);
+
+// Options for `scenario` itself (a built-in one or a user's, models/scenario.h).
+// REQUIRES: scenario (and *spec_override) outlive every checker built from the result.
+CheckOptions ScenarioCheckOptions(const models::Scenario& scenario,
                                   const SafetySpec* spec_override);
 
 // ScenarioCheckOptions as an OptionsForHeader for CheckTrace/CheckTraceFile.

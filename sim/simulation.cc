@@ -497,12 +497,6 @@ void Runner::AfterStep(size_t index) {
     Restart(index);
     return;
   }
-  // "driver_fenced" and "executor_fenced". There is no "decider_fenced": SPEC §2
-  // gives deciders no election and no marker, because a second decider is
-  // harmless (decisions are final, the first on the log wins for every reader,
-  // and duplicates agree), so a decider never stops and fencing it would only
-  // add a way to stall the agent. The duplicate-decider scenario and fault run
-  // two deciders side by side; that path is "duplicate_decider".
   if (slot.component->Stopped() && !slot.stopped_counted) {
     slot.stopped_counted = true;
     CountPath(slot.recipe.role + "_fenced");
@@ -757,13 +751,6 @@ SimReport Runner::Finish() {
   report_.forbidden_effects = environment_->facts().forbidden_effects;
   report_.injected_effects = environment_->facts().injected_effects;
   report_.llm = llm_->stats();
-  // The model's recovery decisions after an executor restart (sim/mock_llm.h).
-  if (report_.llm.probe_reproposed > 0) {
-    report_.recovery_paths["executor_probe_reproposed"] += report_.llm.probe_reproposed;
-  }
-  if (report_.llm.probe_skipped > 0) {
-    report_.recovery_paths["executor_probe_skipped"] += report_.llm.probe_skipped;
-  }
   report_.env_digest = environment_->StateDigest();
   report_.faults_injected = injector_.injected();
   report_.fault_schedule = injector_.recorded();
@@ -795,20 +782,44 @@ SimReport Runner::Finish() {
 
 }  // namespace
 
+namespace {
+
+// A run of validated options whose scenario name is scenario.name.
+Result<SimReport> RunScenario(const SimOptions& options, const models::Scenario& scenario,
+                              const std::vector<traces::TraceSink*>& sinks, const SimHooks& hooks) {
+  LOGACT_ASSERT(options.scenario == scenario.name);
+  SetAssertContext("seed=" + std::to_string(options.seed) + "; repro: logact sim --scenario " +
+                   options.scenario + " --seed " + std::to_string(options.seed));
+  const traces::TraceHeader header = SimHeader(options);
+  for (traces::TraceSink* sink : sinks) sink->OnHeader(header);
+  Runner runner(options, scenario, sinks, hooks);
+  LOGACT_TRY(runner.Setup());
+  runner.Loop();
+  return runner.Finish();
+}
+
+}  // namespace
+
 Result<SimReport> RunSimulation(const SimOptions& options,
                                 const std::vector<traces::TraceSink*>& sinks,
                                 const SimHooks& hooks) {
   LOGACT_TRY(ValidateSimOptions(options));
   const models::Scenario* scenario = models::FindScenario(options.scenario);
   if (scenario == nullptr) return NotFoundError("unknown scenario '" + options.scenario + "'");
-  SetAssertContext("seed=" + std::to_string(options.seed) + "; repro: logact sim --scenario " +
-                   options.scenario + " --seed " + std::to_string(options.seed));
-  const traces::TraceHeader header = SimHeader(options);
-  for (traces::TraceSink* sink : sinks) sink->OnHeader(header);
-  Runner runner(options, *scenario, sinks, hooks);
-  LOGACT_TRY(runner.Setup());
-  runner.Loop();
-  return runner.Finish();
+  return RunScenario(options, *scenario, sinks, hooks);
+}
+
+Result<SimReport> RunSimulation(const SimOptions& options, const models::Scenario& scenario,
+                                const std::vector<traces::TraceSink*>& sinks,
+                                const SimHooks& hooks) {
+  if (scenario.name.empty()) return InvalidArgumentError("scenario: the name must not be empty");
+  if (!scenario.make_environment) {
+    return InvalidArgumentError("scenario " + scenario.name + ": make_environment is not set");
+  }
+  SimOptions named = options;
+  named.scenario = scenario.name;
+  LOGACT_TRY(ValidateSimOptions(named));
+  return RunScenario(named, scenario, sinks, hooks);
 }
 
 }  // namespace logact::sim

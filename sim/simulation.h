@@ -43,6 +43,10 @@
 #include "sim/sim_options.h"
 #include "traces/trace_record.h"
 
+namespace logact::models {
+struct Scenario;
+}  // namespace logact::models
+
 namespace logact::sim {
 
 // What a run did, independent of the sinks it fed: a CLI report and the
@@ -86,13 +90,10 @@ struct SimReport {
   FaultSchedule fault_schedule;
   // How often each named recovery path ran: "replay_from_zero" (a restart),
   // "crash_mid_step", "executor_restart_after_effect" (the executor crashed
-  // with a committed intent without result), "executor_probe_reproposed" /
-  // "executor_probe_skipped" (after the restart marker the model probed the
-  // environment and re-proposed the action, or found it applied and skipped
-  // it), "driver_fenced" / "executor_fenced" (an instance stopped because a
-  // newer one took over; deciders are never fenced, see AfterStep),
-  // "duplicate_driver", "duplicate_decider", "torn_write", "unacked_write",
-  // "lost_unacked" (storage), ... Swarm aggregates them.
+  // with a committed intent without result), "driver_fenced" /
+  // "decider_fenced" / "executor_fenced" (an instance stopped because a newer
+  // one took over), "duplicate_driver", "duplicate_decider", "torn_write",
+  // "unacked_write", "lost_unacked" (storage), ... Swarm aggregates them.
   std::map<std::string, int64_t> recovery_paths;
   int64_t restarts = 0;  // component restarts after a crash
   // REC-STATE, judged live: after each restart, once the component caught up,
@@ -112,6 +113,19 @@ struct SimReport {
 // kInternal (the scenario's setup was rejected by the bus: our bug). A run
 // that does not finish is not an error: see SimReport::liveness_failure.
 Result<SimReport> RunSimulation(const SimOptions& options,
+                                const std::vector<traces::TraceSink*>& sinks,
+                                const SimHooks& hooks = {});
+
+// The same for a scenario that need not be built in: a user's environment
+// model, tasks, voters and safety spec (models/scenario.h), run in full by
+// the simulator. options.scenario is ignored: the run and its trace header
+// name scenario.name. `scenario` is not owned and must outlive the call.
+// `logact replay` finds scenarios by name, so it can rerun such a trace only
+// for a built-in scenario; rerun it with this function instead.
+// Errors: kInvalidArgument (bad options, a scenario without
+// make_environment or with an empty name), kInternal (its initial policy or
+// voters were rejected).
+Result<SimReport> RunSimulation(const SimOptions& options, const models::Scenario& scenario,
                                 const std::vector<traces::TraceSink*>& sinks,
                                 const SimHooks& hooks = {});
 
