@@ -244,6 +244,10 @@ void BM_ValidatePolicy(benchmark::State& state) {
   const VoterSet set = state.range(1) == 0 ? GeneratePolicy(rules) : GenerateSimplePolicy(rules);
   verify::VerifyOptions options;
   verify::ValidationReport last;
+  if (std::getenv("LOGACT_BENCH_POLICY") != nullptr) {
+    for (const VoterConfig& voter : set.voters)
+      std::fprintf(stderr, "%s\n", voter.source.dump().c_str());
+  }
   for (auto _ : state) {
     Result<verify::ValidationReport> report = verify::Validate(set, spec, options);
     if (!report.has_value()) {
@@ -273,10 +277,6 @@ void BM_ValidatePolicy(benchmark::State& state) {
   state.counters["live"] = static_cast<double>(last.live_rules.size());
   state.counters["undecided"] = static_cast<double>(last.undecided_rules.size());
   state.counters["max_query_ms"] = max_ms;
-  if (std::getenv("LOGACT_BENCH_POLICY") != nullptr) {
-    for (const VoterConfig& voter : set.voters)
-      std::fprintf(stderr, "%s\n", voter.source.dump().c_str());
-  }
   if (std::getenv("LOGACT_BENCH_QUERIES") != nullptr) {
     for (const verify::QueryStat& query : last.queries)
       std::fprintf(stderr, "%s %s %.1f ms\n", query.name.c_str(), query.result.c_str(), query.ms);

@@ -94,6 +94,9 @@ inline constexpr int64_t kPolicyQueryTimeoutMsDefault = 10'000;
 // ~2,000) and vote scenarios are replayed; beyond, the remaining rules go to Z3.
 inline constexpr size_t kPolicyWitnessCandidatesMax = 20'000;
 inline constexpr size_t kPolicyWitnessScenariosMax = 256;
+// Time-out of a dead-rule "cover" query (rule ⇒ other rules): a shortcut that
+// proves in milliseconds or not at all; unknown falls back to the full query.
+inline constexpr int64_t kPolicyCoverQueryTimeoutMs = 1'000;
 
 // Probes the mock LLM asks after an executor restart marker before it stops
 // probing and re-proposes the interrupted action (sim/mock_llm.h): a probe

@@ -44,7 +44,13 @@ class QueryRunner {
     solver_.add(action.Valid());
   }
 
-  Result<Outcome> Run(const std::string& name, const z3::expr& query) {
+  // `timeout_ms` > 0 lowers the options' time-out for this query.
+  Result<Outcome> Run(const std::string& name, const z3::expr& query, int64_t timeout_ms = 0) {
+    const int64_t timeout =
+        timeout_ms > 0 && (options_.timeout_ms <= 0 || timeout_ms < options_.timeout_ms)
+            ? timeout_ms
+            : options_.timeout_ms;
+    SetTimeout(timeout);
     solver_.push();
     solver_.add(query);
     QueryStat stat{name, "", 0, solver_.assertions().size(), 0};
@@ -86,6 +92,13 @@ class QueryRunner {
   }
 
  private:
+  void SetTimeout(int64_t timeout_ms) {
+    z3::params params(solver_.ctx());
+    // 0 means none; Z3 takes UINT_MAX as "no time-out".
+    params.set("timeout", timeout_ms > 0 ? static_cast<unsigned>(timeout_ms) : 4294967295u);
+    solver_.set(params);
+  }
+
   z3::solver solver_;
   ActionEncoding& action_;
   const VerifyOptions& options_;
@@ -378,15 +391,20 @@ Result<bool> Covered(z3::context& ctx, ActionEncoding& action, const VoterSetEnc
                      const VoterSet& set, size_t v, size_t r, QueryRunner& runner,
                      ValidationReport* report) {
   const VoterConfig& voter = set.voters[v];
-  for (size_t other : CoverProposals(voter, r, action.schemas(), 2)) {
-    const z3::expr query = encoding.RuleMatches(v, r) && !encoding.RuleMatches(v, other);
+  for (const std::vector<size_t>& others : CoverProposals(voter, r, action.schemas(), 2)) {
+    z3::expr query = encoding.RuleMatches(v, r);
+    std::string names;
+    for (size_t other : others) {
+      query = query && !encoding.RuleMatches(v, other);
+      names += "." + voter.rules[other].id;
+    }
     bool proved = true;
     for (const auto& [tool, part] : PerTool(ctx, action, query)) {
       ++report->timings.dead_queries;
-      LOGACT_ASSIGN_OR_RETURN(Outcome outcome,
-                              runner.Run("cover." + voter.name + "." + voter.rules[r].id + "." +
-                                             voter.rules[other].id + "." + tool,
-                                         part));
+      LOGACT_ASSIGN_OR_RETURN(
+          Outcome outcome,
+          runner.Run("cover." + voter.name + "." + voter.rules[r].id + names + "." + tool, part,
+                     limits::kPolicyCoverQueryTimeoutMs));
       if (outcome.result != z3::unsat) {
         proved = false;
         break;

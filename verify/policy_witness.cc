@@ -545,16 +545,18 @@ std::map<std::pair<size_t, size_t>, LiveWitness> FindCombinedWitnesses(
   return live;
 }
 
-std::vector<size_t> CoverProposals(const VoterConfig& voter, size_t rule,
-                                   const ToolSchemas& schemas, size_t max) {
-  LOGACT_ASSERT_LT(rule, voter.rules.size());
-  const Rule& own = voter.rules[rule];
+namespace {
+
+// Rules of `voter` other than `rule`, usable to cover it, that match every
+// candidate satisfying `condition` (none when no candidate satisfies it).
+std::vector<size_t> Covering(const VoterConfig& voter, size_t rule, const Condition& condition,
+                             const ToolSchemas& schemas, size_t max) {
   std::vector<bool> covers(voter.rules.size(), true);
   bool any = false;
-  for (const Partial& partial : Generate(own.when, true, schemas)) {
+  for (const Partial& partial : Generate(condition, true, schemas)) {
     for (const Action& action : Actions(partial, schemas)) {
       const std::string text = action.ToText();
-      if (!EvaluateCondition(own.when, action, text)) continue;
+      if (!EvaluateCondition(condition, action, text)) continue;
       any = true;
       for (size_t r = 0; r < voter.rules.size(); ++r) {
         if (covers[r]) covers[r] = EvaluateCondition(voter.rules[r].when, action, text);
@@ -562,10 +564,31 @@ std::vector<size_t> CoverProposals(const VoterConfig& voter, size_t rule,
     }
   }
   std::vector<size_t> out;
+  const bool allow = voter.rules[rule].effect == RuleEffect::kAllow;
   for (size_t r = 0; r < voter.rules.size() && any && out.size() < max; ++r) {
-    const bool usable =
-        own.effect == RuleEffect::kAllow || voter.rules[r].effect == RuleEffect::kDeny;
+    const bool usable = allow || voter.rules[r].effect == RuleEffect::kDeny;
     if (r != rule && covers[r] && usable) out.push_back(r);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::vector<size_t>> CoverProposals(const VoterConfig& voter, size_t rule,
+                                                const ToolSchemas& schemas, size_t max) {
+  LOGACT_ASSERT_LT(rule, voter.rules.size());
+  const Condition& when = voter.rules[rule].when;
+  std::vector<std::vector<size_t>> out;
+  for (size_t other : Covering(voter, rule, when, schemas, max)) out.push_back({other});
+  // An `any` rule may be covered disjunct by disjunct by different rules.
+  if (when.kind == Condition::Kind::kAny && out.size() < max) {
+    std::set<size_t> together;
+    for (const Condition& child : when.children) {
+      const std::vector<size_t> covering = Covering(voter, rule, child, schemas, 1);
+      if (covering.empty()) return out;
+      together.insert(covering[0]);
+    }
+    if (together.size() > 1) out.emplace_back(together.begin(), together.end());
   }
   return out;
 }

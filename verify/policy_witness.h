@@ -68,12 +68,14 @@ std::map<std::pair<size_t, size_t>, LiveWitness> FindCombinedWitnesses(
     const std::vector<std::pair<size_t, size_t>>& rules, const std::vector<VoteScenario>& scenarios,
     size_t max);
 
-// Rules of the same voter that may imply rule `rule` away: other rules that
-// match every candidate action satisfying `rule` (deny rules for a deny
-// rule; any rule for an allow rule), at most `max`. Only a proposal: the
-// verifier proves `rule ⇒ other` with Z3 before calling `rule` dead.
-std::vector<size_t> CoverProposals(const VoterConfig& voter, size_t rule,
-                                   const ToolSchemas& schemas, size_t max);
+// Sets of other rules of the same voter that may imply rule `rule` away:
+// rules that match every candidate action satisfying `rule` (deny rules for
+// a deny rule; any rule for an allow rule), one per set, and for an `any`
+// rule one set covering its disjuncts one by one; at most `max` sets (plus
+// the disjunct set). Only proposals: the verifier proves `rule ⇒ ∨ set`
+// with Z3 before calling `rule` dead.
+std::vector<std::vector<size_t>> CoverProposals(const VoterConfig& voter, size_t rule,
+                                                const ToolSchemas& schemas, size_t max);
 
 // Whether removing rule `rule` of voter `voter` changes the native decider's
 // commit/no-commit outcome on `action` under `scenario` (the replay every
