@@ -497,6 +497,12 @@ void Runner::AfterStep(size_t index) {
     Restart(index);
     return;
   }
+  // "driver_fenced" and "executor_fenced". There is no "decider_fenced": SPEC §2
+  // gives deciders no election and no marker, because a second decider is
+  // harmless (decisions are final, the first on the log wins for every reader,
+  // and duplicates agree), so a decider never stops and fencing it would only
+  // add a way to stall the agent. The duplicate-decider scenario and fault run
+  // two deciders side by side; that path is "duplicate_decider".
   if (slot.component->Stopped() && !slot.stopped_counted) {
     slot.stopped_counted = true;
     CountPath(slot.recipe.role + "_fenced");
@@ -751,6 +757,13 @@ SimReport Runner::Finish() {
   report_.forbidden_effects = environment_->facts().forbidden_effects;
   report_.injected_effects = environment_->facts().injected_effects;
   report_.llm = llm_->stats();
+  // The model's recovery decisions after an executor restart (sim/mock_llm.h).
+  if (report_.llm.probe_reproposed > 0) {
+    report_.recovery_paths["executor_probe_reproposed"] += report_.llm.probe_reproposed;
+  }
+  if (report_.llm.probe_skipped > 0) {
+    report_.recovery_paths["executor_probe_skipped"] += report_.llm.probe_skipped;
+  }
   report_.env_digest = environment_->StateDigest();
   report_.faults_injected = injector_.injected();
   report_.fault_schedule = injector_.recorded();

@@ -90,10 +90,13 @@ struct SimReport {
   FaultSchedule fault_schedule;
   // How often each named recovery path ran: "replay_from_zero" (a restart),
   // "crash_mid_step", "executor_restart_after_effect" (the executor crashed
-  // with a committed intent without result), "driver_fenced" /
-  // "decider_fenced" / "executor_fenced" (an instance stopped because a newer
-  // one took over), "duplicate_driver", "duplicate_decider", "torn_write",
-  // "unacked_write", "lost_unacked" (storage), ... Swarm aggregates them.
+  // with a committed intent without result), "executor_probe_reproposed" /
+  // "executor_probe_skipped" (after the restart marker the model probed the
+  // environment and re-proposed the action, or found it applied and skipped
+  // it), "driver_fenced" / "executor_fenced" (an instance stopped because a
+  // newer one took over; deciders are never fenced, see AfterStep),
+  // "duplicate_driver", "duplicate_decider", "torn_write", "unacked_write",
+  // "lost_unacked" (storage), ... Swarm aggregates them.
   std::map<std::string, int64_t> recovery_paths;
   int64_t restarts = 0;  // component restarts after a crash
   // REC-STATE, judged live: after each restart, once the component caught up,
