@@ -91,6 +91,8 @@ class QueryRunner {
     return outcome;
   }
 
+  bool writes_smtlib() const { return !options_.smtlib_dir.empty(); }
+
  private:
   void SetTimeout(int64_t timeout_ms) {
     z3::params params(solver_.ctx());
@@ -520,6 +522,11 @@ Result<PropertyAnswer> SplitQuery(
     const z3::expr& query, const std::function<Counterexample(const z3::model&, Action)>& build,
     Confirm confirm) {
   PropertyAnswer answer{Answer::kYes, std::nullopt, ""};
+  if (runner.writes_smtlib()) {
+    // --smtlib writes the property as one query (safe.smt2, useful.smt2).
+    LOGACT_ASSIGN_OR_RETURN(Outcome outcome, runner.Run(name, query));
+    return AnswerFor(outcome, action, build, confirm);
+  }
   for (const auto& [tool, part] : PerTool(ctx, action, query)) {
     LOGACT_ASSIGN_OR_RETURN(Outcome outcome, runner.Run(name + "." + tool, part));
     PropertyAnswer result = AnswerFor(outcome, action, build, confirm);
@@ -598,7 +605,8 @@ Result<ValidationReport> ValidateWithZ3(const VoterSet& set, const SafetySpec& s
 
   const auto native_start = std::chrono::steady_clock::now();
   Prepass prepass;
-  if (options.native_prepass) {
+  // --smtlib promises every query in a file: no query is skipped natively.
+  if (options.native_prepass && options.smtlib_dir.empty()) {
     prepass.candidates = Candidates(set, spec);
     prepass.scenarios = EnumerateScenarios(set, limits::kPolicyWitnessScenariosMax);
   }
