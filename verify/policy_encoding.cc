@@ -94,24 +94,6 @@ z3::expr EncodeClass(z3::context& ctx, const RegexNode& node) {
   return Union(ctx, parts);
 }
 
-bool ValidUtf8(const std::string& bytes) {
-  size_t i = 0;
-  while (i < bytes.size()) {
-    const auto lead = static_cast<unsigned char>(bytes[i]);
-    const size_t extra = lead < 0x80         ? 0
-                         : (lead >> 5) == 6  ? 1
-                         : (lead >> 4) == 14 ? 2
-                         : (lead >> 3) == 30 ? 3
-                                             : 4;
-    if (extra == 4 || (extra > 0 && i + extra >= bytes.size())) return false;
-    for (size_t k = 1; k <= extra; ++k) {
-      if ((static_cast<unsigned char>(bytes[i + k]) >> 6) != 2) return false;
-    }
-    i += extra + 1;
-  }
-  return true;
-}
-
 Result<Json> IntegerJson(const std::string& digits) {
   errno = 0;
   char* end = nullptr;
@@ -606,6 +588,24 @@ std::map<std::string, bool> VoterSetEncoding::ExtractVotes(const z3::model& mode
     votes[type] = model.eval(CountedVote(type, votes_), true).is_true();
   }
   return votes;
+}
+
+bool ValidUtf8(const std::string& bytes) {
+  size_t i = 0;
+  while (i < bytes.size()) {
+    const auto lead = static_cast<unsigned char>(bytes[i]);
+    const size_t extra = lead < 0x80         ? 0
+                         : (lead >> 5) == 6  ? 1
+                         : (lead >> 4) == 14 ? 2
+                         : (lead >> 3) == 30 ? 3
+                                             : 4;
+    if (extra == 4 || (extra > 0 && i + extra >= bytes.size())) return false;
+    for (size_t k = 1; k <= extra; ++k) {
+      if ((static_cast<unsigned char>(bytes[i + k]) >> 6) != 2) return false;
+    }
+    i += extra + 1;
+  }
+  return true;
 }
 
 }  // namespace logact::verify

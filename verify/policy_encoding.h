@@ -56,6 +56,9 @@ namespace logact::verify {
 z3::expr EncodeRegex(z3::context& ctx, const RegexNode& node);
 // A Z3 string literal holding `bytes` one character per byte.
 z3::expr ByteString(z3::context& ctx, const std::string& bytes);
+// Whether `bytes` is well-formed UTF-8 (only such strings can be written as
+// JSON, so a model or candidate string that is not is refused).
+bool ValidUtf8(const std::string& bytes);
 
 class ActionEncoding {
  public:

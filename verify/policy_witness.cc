@@ -263,24 +263,6 @@ std::vector<Partial> Generate(const Condition& condition, bool positive,
   return {};
 }
 
-bool ValidUtf8(const std::string& bytes) {
-  size_t i = 0;
-  while (i < bytes.size()) {
-    const auto lead = static_cast<unsigned char>(bytes[i]);
-    const size_t extra = lead < 0x80         ? 0
-                         : (lead >> 5) == 6  ? 1
-                         : (lead >> 4) == 14 ? 2
-                         : (lead >> 3) == 30 ? 3
-                                             : 4;
-    if (extra == 4 || (extra > 0 && i + extra >= bytes.size())) return false;
-    for (size_t k = 1; k <= extra; ++k) {
-      if ((static_cast<unsigned char>(bytes[i + k]) >> 6) != 2) return false;
-    }
-    i += extra + 1;
-  }
-  return true;
-}
-
 Json Neutral(ArgType type) {
   switch (type) {
     case ArgType::kString:
