@@ -23,19 +23,6 @@
 namespace logact {
 namespace {
 
-constexpr std::array<uint32_t, 256> MakeCrc32cTable() {
-  std::array<uint32_t, 256> table{};
-  for (uint32_t i = 0; i < 256; ++i) {
-    uint32_t crc = i;
-    for (int bit = 0; bit < 8; ++bit) {
-      crc = (crc & 1u) != 0 ? (crc >> 1) ^ sqlite_schema::kCrc32cPolynomial : crc >> 1;
-    }
-    table[i] = crc;
-  }
-  return table;
-}
-constexpr std::array<uint32_t, 256> kCrc32cTable = MakeCrc32cTable();
-
 // Rows of [start, end) whose type bit is in the mask, at most a limit. A type
 // outside the known range is selected whatever the mask, so that a damaged
 // type column is reported as corruption instead of silently filtered out.
@@ -81,6 +68,13 @@ StatusCode CodeForSqlite(int extended_code) {
   }
 }
 
+std::string_view ColumnView(sqlite3_stmt* statement, int column) {
+  const unsigned char* text = sqlite3_column_text(statement, column);
+  if (text == nullptr) return std::string_view();
+  return std::string_view(reinterpret_cast<const char*>(text),
+                          static_cast<size_t>(sqlite3_column_bytes(statement, column)));
+}
+
 std::string ColumnText(sqlite3_stmt* statement, int column) {
   const unsigned char* text = sqlite3_column_text(statement, column);
   if (text == nullptr) return std::string();
@@ -89,12 +83,6 @@ std::string ColumnText(sqlite3_stmt* statement, int column) {
 }
 
 }  // namespace
-
-uint32_t Crc32c(std::string_view data) {
-  uint32_t crc = 0xFFFFFFFFu;
-  for (unsigned char byte : data) crc = (crc >> 8) ^ kCrc32cTable[(crc ^ byte) & 0xFFu];
-  return crc ^ 0xFFFFFFFFu;
-}
 
 SqliteBus::SqliteBus(std::string path, Clock* clock) : path_(std::move(path)), clock_(clock) {
   LOGACT_ASSERT(clock_ != nullptr);
@@ -105,6 +93,7 @@ SqliteBus::~SqliteBus() {
   sqlite3_finalize(insert_);
   sqlite3_finalize(select_);
   sqlite3_finalize(exists_);
+  sqlite3_finalize(scan_);
   sqlite3_close_v2(db_);
 }
 
@@ -267,7 +256,8 @@ Status SqliteBus::Prepare() {
   const int flags = SQLITE_PREPARE_PERSISTENT;
   if (sqlite3_prepare_v3(db_, kInsertSql, -1, flags, &insert_, nullptr) != SQLITE_OK ||
       sqlite3_prepare_v3(db_, kSelectSql, -1, flags, &select_, nullptr) != SQLITE_OK ||
-      sqlite3_prepare_v3(db_, kChecksumSql, -1, flags, &exists_, nullptr) != SQLITE_OK) {
+      sqlite3_prepare_v3(db_, kChecksumSql, -1, flags, &exists_, nullptr) != SQLITE_OK ||
+      sqlite3_prepare_v3(db_, kSelectSql, -1, flags, &scan_, nullptr) != SQLITE_OK) {
     return Error("cannot prepare statements");
   }
   return Status::Ok();
@@ -333,35 +323,44 @@ Result<Entry> SqliteBus::RowToEntry(sqlite3_stmt* statement) const {
   const Position pos = sqlite3_column_int64(statement, 0);
   const int64_t ts = sqlite3_column_int64(statement, 1);
   const int64_t type = sqlite3_column_int64(statement, 2);
-  const std::string author = ColumnText(statement, 3);
-  const std::string payload = ColumnText(statement, 4);
+  // Views into SQLite's row buffer, valid until the next step: no copies.
+  const std::string_view author = ColumnView(statement, 3);
+  const std::string_view payload = ColumnView(statement, 4);
   const int64_t stored = sqlite3_column_int64(statement, 5);
-  const std::string where = "'" + path_ + "' entry at pos " + std::to_string(pos);
   const uint32_t computed = Crc32c(payload);
   if (stored != static_cast<int64_t>(computed)) {
-    return CorruptionError(where + ": checksum mismatch (stored " + std::to_string(stored) +
+    return CorruptionError(Where(pos) + ": checksum mismatch (stored " + std::to_string(stored) +
                            ", computed " + std::to_string(computed) + ")");
   }
   Result<Entry> entry = DecodeEntryText(payload);
   if (!entry.has_value()) {
-    return CorruptionError(where + " does not decode: " + entry.error().message());
+    return CorruptionError(Where(pos) + " does not decode: " + entry.error().message());
   }
   if (entry->pos != pos || entry->ts != ts || static_cast<int64_t>(entry->type) != type ||
       entry->author != author) {
-    return CorruptionError(where + ": header columns disagree with the payload");
+    return CorruptionError(Where(pos) + ": header columns disagree with the payload");
   }
   return entry;
+}
+
+std::string SqliteBus::Where(Position pos) const {
+  return "'" + path_ + "' entry at pos " + std::to_string(pos);
+}
+
+void SqliteBus::BindRange(sqlite3_stmt* statement, Position start, Position end, TypeFilter filter,
+                          int64_t limit) const {
+  sqlite3_bind_int64(statement, 1, start);
+  sqlite3_bind_int64(statement, 2, end);
+  sqlite3_bind_int64(statement, 3, filter.mask());
+  sqlite3_bind_int64(statement, 4, limit);
+  sqlite3_bind_int64(statement, 5, kEntryTypeCount);
 }
 
 Result<std::vector<Entry>> SqliteBus::Select(Position start, Position end, TypeFilter filter,
                                              int64_t limit) const {
   std::vector<Entry> out;
   ResetOnExit reset(select_);
-  sqlite3_bind_int64(select_, 1, start);
-  sqlite3_bind_int64(select_, 2, end);
-  sqlite3_bind_int64(select_, 3, filter.mask());
-  sqlite3_bind_int64(select_, 4, limit);
-  sqlite3_bind_int64(select_, 5, kEntryTypeCount);
+  BindRange(select_, start, end, filter, limit);
   int rc;
   while ((rc = sqlite3_step(select_)) == SQLITE_ROW) {
     LOGACT_ASSIGN_OR_RETURN(Entry entry, RowToEntry(select_));
@@ -370,6 +369,51 @@ Result<std::vector<Entry>> SqliteBus::Select(Position start, Position end, TypeF
   if (rc != SQLITE_DONE)
     return Error("read [" + std::to_string(start) + ", " + std::to_string(end) + ")");
   return out;
+}
+
+Status SqliteBus::ForEachEntry(Position* played, Position end, TypeFilter filter,
+                               const std::function<void(const Entry&)>& visit) const {
+  LOGACT_ASSERT(played != nullptr);
+  if (*played >= end) return Status::Ok();
+  LOGACT_TRY(CheckReadRange(*played, end, tail_));
+  if (filter.empty()) {
+    *played = end;
+    return Status::Ok();
+  }
+  if (scanning_) {
+    // A visitor that plays this bus again from inside `visit`: the scan
+    // statement is busy until the outer call returns, so read a copy.
+    LOGACT_ASSIGN_OR_RETURN(std::vector<Entry> entries, Select(*played, end, filter, -1));
+    for (const Entry& entry : entries) visit(entry);
+    *played = end;
+    return Status::Ok();
+  }
+  // One statement steps over the whole range (one read transaction, one
+  // query plan), instead of a query per page of kPollEntriesMax entries.
+  // *played moves only when this returns, as in the paging default.
+  scanning_ = true;
+  ResetOnExit reset(scan_);
+  BindRange(scan_, *played, end, filter, /*limit=*/-1);
+  Position next = *played;  // every matching row of [*played, next) was visited
+  int rc;
+  while ((rc = sqlite3_step(scan_)) == SQLITE_ROW) {
+    Result<Entry> entry = RowToEntry(scan_);
+    if (!entry.has_value()) {
+      *played = sqlite3_column_int64(scan_, 0);  // the damaged row is not played
+      scanning_ = false;
+      return entry.error();
+    }
+    LOGACT_ASSERT_GE(entry->pos, next);
+    visit(*entry);
+    next = entry->pos + 1;
+  }
+  scanning_ = false;
+  *played = next;
+  if (rc != SQLITE_DONE) {
+    return Error("read [" + std::to_string(next) + ", " + std::to_string(end) + ")");
+  }
+  *played = end;
+  return Status::Ok();
 }
 
 Result<std::vector<Entry>> SqliteBus::Read(Position start, Position end, TypeFilter filter) const {

@@ -25,6 +25,7 @@
 
 #include "core/agent_bus.h"
 #include "core/clock.h"
+#include "core/crc32c.h"  // Crc32c, the row checksum
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -69,6 +70,11 @@ class SqliteBus : public AgentBus {
   Result<std::vector<Entry>> Read(Position start, Position end, TypeFilter filter) const override;
   Position Tail() const override { return tail_; }
   Result<Page> Poll(Position start, TypeFilter filter, size_t max) const override;
+  // One SELECT stepped over the whole range, each row checked (checksum,
+  // header columns) and decoded, then visited; no page of copies. On a
+  // damaged row *played is that row's position and the error is kCorruption.
+  Status ForEachEntry(Position* played, Position end, TypeFilter filter,
+                      const std::function<void(const Entry&)>& visit) const override;
 
   const std::string& path() const { return path_; }
 
@@ -81,7 +87,12 @@ class SqliteBus : public AgentBus {
   // Rows of [start, end) matching `filter`, at most `limit` (-1: no limit).
   Result<std::vector<Entry>> Select(Position start, Position end, TypeFilter filter,
                                     int64_t limit) const;
+  void BindRange(sqlite3_stmt* statement, Position start, Position end, TypeFilter filter,
+                 int64_t limit) const;
+  // Checks the current row of `statement` and decodes it.
   Result<Entry> RowToEntry(sqlite3_stmt* statement) const;
+  // "'<path>' entry at pos N", the start of every row error (built only on errors).
+  std::string Where(Position pos) const;
   // Whether our row (same checksum) is at `pos`: settles the outcome of a failed INSERT.
   Result<bool> RowExists(Position pos, uint32_t checksum) const;
   Status Error(std::string_view what) const;
@@ -92,11 +103,10 @@ class SqliteBus : public AgentBus {
   sqlite3_stmt* insert_ = nullptr;
   sqlite3_stmt* select_ = nullptr;
   sqlite3_stmt* exists_ = nullptr;
+  sqlite3_stmt* scan_ = nullptr;   // ForEachEntry's statement (select_ stays free for Poll)
+  mutable bool scanning_ = false;  // scan_ is being stepped (ForEachEntry re-entered)
   Position tail_ = 0;
   std::string encode_buffer_;  // reused across appends
 };
-
-// CRC-32C of `data` (parameters in core/sqlite_schema.h).
-uint32_t Crc32c(std::string_view data);
 
 }  // namespace logact

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/limits.h"
 #include "core/sqlite_schema.h"
@@ -238,6 +240,80 @@ BOOST_AUTO_TEST_CASE(RefusesOversizedEntry) {
   BOOST_CHECK_EQUAL(CodeOf(pos), "ResourceExhausted");
   BOOST_CHECK_EQUAL(bus->Tail(), 0);
   BOOST_CHECK_EQUAL(QueryOne(db.path, "SELECT count(*) FROM logact_entries"), "0");
+}
+
+// ForEachEntry (one statement over the range) visits exactly what Read returns for the
+// same range and filter, and leaves *played at the end of the range.
+BOOST_AUTO_TEST_CASE(ForEachEntryMatchesRead) {
+  TempDb db;
+  ManualClock clock;
+  std::unique_ptr<SqliteBus> bus = OpenOrDie(db.path, &clock);
+  FillOneOfEach(*bus);
+  FillOneOfEach(*bus);
+  const TypeFilter filter{EntryType::kIntent, EntryType::kVote, EntryType::kMail};
+  for (const auto& [start, end] : std::vector<std::pair<Position, Position>>{
+           {0, bus->Tail()}, {3, 15}, {5, 5}, {kEntryTypeCount, bus->Tail()}}) {
+    std::vector<Entry> visited;
+    Position played = start;
+    const Status status =
+        bus->ForEachEntry(&played, end, filter, [&](const Entry& e) { visited.push_back(e); });
+    BOOST_REQUIRE_MESSAGE(status.ok(), status.ToString());
+    BOOST_CHECK_EQUAL(played, end);
+    const Result<std::vector<Entry>> read = bus->Read(start, end, filter);
+    BOOST_REQUIRE(read.has_value());
+    BOOST_CHECK(visited == *read);
+  }
+  Position played = 0;
+  BOOST_CHECK_EQUAL(
+      CodeOf(bus->ForEachEntry(&played, bus->Tail() + 1, filter, [](const Entry&) {})),
+      "InvalidArgument");
+}
+
+// A damaged row stops the scan with kCorruption naming it; the rows before it were
+// visited and *played is the damaged row's position, so the caller's state stays a
+// function of [0, *played).
+BOOST_AUTO_TEST_CASE(ForEachEntryStopsAtDamagedRow) {
+  TempDb db;
+  ManualClock clock;
+  std::unique_ptr<SqliteBus> bus = OpenOrDie(db.path, &clock);
+  FillOneOfEach(*bus);
+  RunSql(db.path, "UPDATE logact_entries SET payload=replace(payload,'think','thank') WHERE pos=2");
+  std::vector<Position> visited;
+  Position played = 0;
+  const Status status = bus->ForEachEntry(&played, bus->Tail(), TypeFilter::All(),
+                                          [&](const Entry& e) { visited.push_back(e.pos); });
+  BOOST_CHECK_EQUAL(CodeOf(status), "Corruption");
+  BOOST_CHECK_NE(status.message().find("pos 2"), std::string::npos);
+  BOOST_CHECK_EQUAL(played, 2);
+  BOOST_CHECK(visited == (std::vector<Position>{0, 1}));
+}
+
+// A visitor may read the same bus (Poll, Read, and a nested ForEachEntry, which pages)
+// without disturbing the scan in progress.
+BOOST_AUTO_TEST_CASE(ForEachEntryAllowsReadsFromTheVisitor) {
+  TempDb db;
+  ManualClock clock;
+  std::unique_ptr<SqliteBus> bus = OpenOrDie(db.path, &clock);
+  FillOneOfEach(*bus);
+  std::vector<Position> outer;
+  size_t inner_total = 0;
+  Position played = 0;
+  const Status status =
+      bus->ForEachEntry(&played, bus->Tail(), TypeFilter::All(), [&](const Entry& e) {
+        outer.push_back(e.pos);
+        BOOST_CHECK(bus->Poll(0, TypeFilter::All(), 2).has_value());
+        BOOST_CHECK(bus->Read(0, e.pos + 1, TypeFilter::All()).has_value());
+        Position inner = 0;
+        BOOST_CHECK(bus->ForEachEntry(&inner, e.pos + 1, TypeFilter::All(),
+                                      [&](const Entry&) { ++inner_total; })
+                        .ok());
+        BOOST_CHECK_EQUAL(inner, e.pos + 1);
+      });
+  BOOST_REQUIRE_MESSAGE(status.ok(), status.ToString());
+  BOOST_CHECK_EQUAL(outer.size(), static_cast<size_t>(kEntryTypeCount));
+  BOOST_CHECK_EQUAL(outer.back(), kEntryTypeCount - 1);
+  // Sum over k of (k + 1) entries for k = 0 .. count-1.
+  BOOST_CHECK_EQUAL(inner_total, static_cast<size_t>(kEntryTypeCount * (kEntryTypeCount + 1) / 2));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
