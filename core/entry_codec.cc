@@ -24,6 +24,7 @@
 
 #include "core/assert.h"
 #include "core/decider_policy.h"
+#include "core/entry_text_decoder.h"
 #include "core/limits.h"
 
 namespace logact {
@@ -520,6 +521,10 @@ Result<Entry> DecodeEntryText(std::string_view text) {
                                     " bytes exceeds the limit of " +
                                     std::to_string(limits::kTraceLineBytesMax));
   }
+  // The single-pass decoder handles every well-formed entry; anything else
+  // (bad input above all) takes the nlohmann path, which words the errors.
+  Entry entry;
+  if (TryDecodeEntryText(text, EntryTextDecodeOptions{}, &entry)) return entry;
   Json object;
   try {
     object = Json::parse(text);

@@ -6,6 +6,7 @@
 
 #include "core/assert.h"
 #include "core/entry_codec.h"
+#include "core/entry_text_decoder.h"
 #include "core/limits.h"
 #include "traces/trace_format.h"
 
@@ -15,6 +16,11 @@ namespace {
 // Bytes read from a file at a time. The buffer grows beyond this only for a
 // line that does not fit, up to limits::kTraceLineBytesMax.
 constexpr size_t kReadChunkBytes = 1u << 20;
+
+// The fast path's options for a record line: an entry record, nesting within
+// the limit that ParseObject enforces (so its error stays the one reported).
+constexpr EntryTextDecodeOptions kEntryRecordDecodeOptions = {
+    .require_kind_entry = true, .json_depth_max = limits::kTraceJsonDepthMax};
 
 // A field-level problem found while decoding one line.
 struct FieldError {
@@ -334,6 +340,12 @@ Result<TraceHeader> ParseHeaderLine(std::string_view line, TraceError* error) {
 Result<TraceRecord> ParseRecordLine(std::string_view line, int64_t line_number, TraceError* error) {
   LOGACT_ASSERT(error != nullptr);
   LOGACT_ASSERT_GT(line_number, 1);
+  // Entry records (nearly every line) take the single-pass decoder. It
+  // declines everything else, other record kinds and bad input above all, and
+  // the JSON tree below handles those and words their errors.
+  Entry entry;
+  if (TryDecodeEntryText(line, kEntryRecordDecodeOptions, &entry))
+    return TraceRecord(std::move(entry));
   Json json;
   if (std::optional<FieldError> field_error = ParseObject(line, &json)) {
     *error = MakeError(line_number, std::move(*field_error));
