@@ -1,6 +1,7 @@
 #include "core/driver.h"
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <utility>
@@ -59,8 +60,19 @@ struct Driver::State {
   bool awaiting_reply = false;             // the last inf_in has no inf_out after it
   std::optional<std::string> unacted;      // the last inf_out, not yet acted on
   // ... parsed once when played (Act reuses it), and whether it is an action.
-  std::optional<Result<InferenceOutcome>> unacted_outcome;
+  std::shared_ptr<const Result<InferenceOutcome>> unacted_outcome;
   bool unacted_is_action = false;
+  // The last kParsedRepliesMax distinct replies with their parsed form: a
+  // plan's replies repeat from task to task, and parsing is a pure function
+  // of the text, so a reply seen recently is not parsed again (not
+  // replicated state: it only saves work; a ring, replaced oldest first).
+  static constexpr size_t kParsedRepliesMax = 8;
+  struct ParsedReply {
+    std::string text;
+    std::shared_ptr<const Result<InferenceOutcome>> outcome;
+  };
+  std::vector<ParsedReply> parsed_replies;
+  size_t parsed_next = 0;                    // the ring slot replaced next
   int64_t malformed_streak = 0;              // consecutive malformed inf_outs
   std::map<Position, IntentStatus> intents;  // live intents
   std::set<Position> open;                   // live intents not resolved: in flight
@@ -96,6 +108,8 @@ struct Driver::State {
         Digest().AddInt(static_cast<int64_t>(events_digest)).AddInt(a).AddInt(b).value();
   }
   int64_t attempts() const { return malformed_streak + llm_failures; }
+  std::shared_ptr<const Result<InferenceOutcome>> ParseReply(const std::string& text);
+  void SetUnacted(const std::string& text);
 
   Status Append(Entry entry);
   Status AppendElect();
@@ -160,10 +174,7 @@ void Driver::State::Play(const Entry& entry) {
     case EntryType::kInfOut:
       AddTurn("assistant", entry.inference().text);
       awaiting_reply = false;
-      unacted = entry.inference().text;
-      unacted_outcome.emplace(ParseInferenceOutput(*unacted));
-      unacted_is_action =
-          unacted_outcome->has_value() && std::holds_alternative<Action>(**unacted_outcome);
+      SetUnacted(entry.inference().text);
       malformed_streak = unacted_outcome->has_value() ? 0 : malformed_streak + 1;
       reply.reset();  // the log has the answer: ours, or one that landed after kUnknownOutcome
       llm_failures = 0;
@@ -204,6 +215,27 @@ void Driver::State::Play(const Entry& entry) {
     default:
       LOGACT_ASSERT(false);
   }
+}
+
+std::shared_ptr<const Result<InferenceOutcome>> Driver::State::ParseReply(const std::string& text) {
+  for (const ParsedReply& parsed : parsed_replies) {
+    if (parsed.text == text) return parsed.outcome;
+  }
+  auto outcome = std::make_shared<const Result<InferenceOutcome>>(ParseInferenceOutput(text));
+  if (parsed_replies.size() < kParsedRepliesMax) {
+    parsed_replies.push_back({text, outcome});
+  } else {
+    parsed_replies[parsed_next] = {text, outcome};
+    parsed_next = (parsed_next + 1) % kParsedRepliesMax;
+  }
+  return outcome;
+}
+
+void Driver::State::SetUnacted(const std::string& text) {
+  unacted = text;
+  unacted_outcome = ParseReply(text);
+  unacted_is_action =
+      unacted_outcome->has_value() && std::holds_alternative<Action>(**unacted_outcome);
 }
 
 void Driver::State::PlayElect(const Entry& entry) {
@@ -275,7 +307,7 @@ Status Driver::State::AppendReply() {
 
 Status Driver::State::Act() {
   LOGACT_ASSERT(unacted.has_value());
-  LOGACT_ASSERT(unacted_outcome.has_value());
+  LOGACT_ASSERT(unacted_outcome != nullptr);
   const Result<InferenceOutcome>& outcome = *unacted_outcome;
   if (outcome.has_value()) {
     if (const Action* action = std::get_if<Action>(&*outcome)) {
@@ -479,12 +511,7 @@ Status Driver::Restore(const Snapshot& snapshot) {
     s.unacted.reset();
     s.unacted_outcome.reset();
     s.unacted_is_action = false;
-    if (fields.contains("unacted")) {
-      s.unacted = fields.at("unacted").get<std::string>();
-      s.unacted_outcome.emplace(ParseInferenceOutput(*s.unacted));
-      s.unacted_is_action =
-          s.unacted_outcome->has_value() && std::holds_alternative<Action>(**s.unacted_outcome);
-    }
+    if (fields.contains("unacted")) s.SetUnacted(fields.at("unacted").get<std::string>());
     s.malformed_streak = fields.at("malformed_streak").get<int64_t>();
     s.intents = std::move(intents);
     s.open = std::move(open);

@@ -1,6 +1,10 @@
 #include "core/voter.h"
 
+#include <bit>
+#include <cstdint>
 #include <exception>
+#include <optional>
+#include <string_view>
 #include <utility>
 
 #include "core/assert.h"
@@ -14,8 +18,38 @@ namespace {
 constexpr TypeFilter kPlays = {EntryType::kIntent, EntryType::kVote,   EntryType::kPolicy,
                                EntryType::kElect,  EntryType::kCommit, EntryType::kAbort};
 
+// The answer in its usual exact form, {"approve":true|false,"reason":"..."}
+// with a reason of printable ASCII and no escapes, read without building a
+// JSON tree; nullopt for anything else, which the full parser then reads. On
+// the texts it accepts it returns what the full parser would.
+std::optional<VoteDecision> ParsePlainLlmVote(std::string_view text) {
+  constexpr std::string_view kApprove = "{\"approve\":";
+  constexpr std::string_view kReason = ",\"reason\":\"";
+  if (!text.starts_with(kApprove) || !text.ends_with("\"}")) return std::nullopt;
+  text.remove_prefix(kApprove.size());
+  text.remove_suffix(2);
+  VoteDecision decision;
+  if (text.starts_with("true")) {
+    decision.approve = true;
+    text.remove_prefix(4);
+  } else if (text.starts_with("false")) {
+    text.remove_prefix(5);
+  } else {
+    return std::nullopt;
+  }
+  if (!text.starts_with(kReason)) return std::nullopt;
+  text.remove_prefix(kReason.size());
+  for (char c : text) {
+    if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') return std::nullopt;
+  }
+  decision.reason = std::string(text);
+  if (decision.reason.empty()) decision.reason = decision.approve ? "llm approved" : "llm denied";
+  return decision;
+}
+
 // The LLM voter's answer: {"approve":true|false,"reason":"..."}.
 Result<VoteDecision> ParseLlmVote(const std::string& text) {
+  if (std::optional<VoteDecision> plain = ParsePlainLlmVote(text)) return *std::move(plain);
   Json json;
   try {
     json = Json::parse(text);
@@ -33,6 +67,39 @@ Result<VoteDecision> ParseLlmVote(const std::string& text) {
   }
   if (decision.reason.empty()) decision.reason = decision.approve ? "llm approved" : "llm denied";
   return decision;
+}
+
+// Exact equality of two JSON values: same types throughout (1 is not 1.0 and
+// not 1u), doubles bit for bit (0.0 is not -0.0), so that equal values dump
+// to equal text. nlohmann's operator== compares numbers across types.
+bool SameJson(const Json& a, const Json& b) {
+  if (a.type() != b.type()) return false;
+  switch (a.type()) {
+    case Json::value_t::object: {
+      if (a.size() != b.size()) return false;
+      for (auto x = a.begin(), y = b.begin(); x != a.end(); ++x, ++y) {
+        if (x.key() != y.key() || !SameJson(*x, *y)) return false;
+      }
+      return true;
+    }
+    case Json::value_t::array: {
+      if (a.size() != b.size()) return false;
+      for (size_t i = 0; i < a.size(); ++i) {
+        if (!SameJson(a[i], b[i])) return false;
+      }
+      return true;
+    }
+    case Json::value_t::number_float:
+      return std::bit_cast<uint64_t>(a.get<double>()) == std::bit_cast<uint64_t>(b.get<double>());
+    case Json::value_t::null:
+    case Json::value_t::boolean:
+    case Json::value_t::string:
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned:
+      return a == b;
+    default:
+      return false;  // binary and discarded values are never matched
+  }
 }
 
 }  // namespace
@@ -76,12 +143,29 @@ LlmVotingLogic::LlmVotingLogic(std::string principal, Llm* llm)
   LOGACT_ASSERT(llm_ != nullptr);
 }
 
+const std::string& LlmVotingLogic::ActionText(const Action& action) {
+  for (const CachedText& cached : texts_) {
+    if (cached.action.tool == action.tool && SameJson(cached.action.args, action.args)) {
+      return cached.text;
+    }
+  }
+  CachedText fresh{action, action.ToText()};
+  if (texts_.size() < kTextsMax) {
+    texts_.push_back(std::move(fresh));
+    return texts_.back().text;
+  }
+  const size_t slot = texts_next_;
+  texts_next_ = (texts_next_ + 1) % kTextsMax;
+  texts_[slot] = std::move(fresh);
+  return texts_[slot].text;
+}
+
 VoteDecision LlmVotingLogic::Judge(Position pos, const IntentPayload& intent) {
   LlmRequest request;
   request.caller = principal_;
   request.messages.push_back({"user", "Intent " + std::to_string(pos) + " of driver " +
                                           intent.driver +
-                                          " proposes this action: " + intent.action.ToText() +
+                                          " proposes this action: " + ActionText(intent.action) +
                                           "\nShould it run? Answer with one JSON object "
                                           "{\"approve\":true|false,\"reason\":\"...\"}."});
   Result<LlmReply> reply = llm_->Complete(request);

@@ -71,6 +71,19 @@ class LlmVotingLogic : public VotingLogic {
   VoteDecision Judge(Position pos, const IntentPayload& intent) override;
 
  private:
+  // action.ToText(), remembered for the last kTextsMax distinct actions: the
+  // same actions come back task after task, and the text is a pure function
+  // of the action (matched exactly: same JSON types, 1 is not 1.0), so a
+  // remembered text changes no prompt. Not replicated state.
+  const std::string& ActionText(const Action& action);
+  static constexpr size_t kTextsMax = 8;
+  struct CachedText {
+    Action action;
+    std::string text;
+  };
+  std::vector<CachedText> texts_;
+  size_t texts_next_ = 0;  // the slot replaced next once texts_ is full
+
   std::string principal_;
   Llm* llm_;
 };

@@ -6,6 +6,7 @@
 // `source` and not interpreted here.
 #include "core/voter_config.h"
 
+#include <algorithm>
 #include <map>
 
 #include "core/assert.h"
@@ -149,9 +150,24 @@ Result<VoterConfig> ParseVoterConfig(const Json& json, const std::string& path) 
   return config;
 }
 
+namespace {
+// Whether `condition` reads the action's text (text_contains, text_matches).
+bool ReadsText(const Condition& condition) {
+  if (condition.kind == Condition::Kind::kTextContains ||
+      condition.kind == Condition::Kind::kTextMatches) {
+    return true;
+  }
+  return std::any_of(condition.children.begin(), condition.children.end(), ReadsText);
+}
+}  // namespace
+
 RuleVerdict EvaluateRules(const VoterConfig& config, const Action& action) {
   LOGACT_ASSERT(config.is_rule_voter);
-  const std::string text = action.ToText();
+  // The action's text is a JSON dump, the costliest part of a vote: it is
+  // built only for voters whose rules read it (no other condition does).
+  const bool reads_text = std::any_of(config.rules.begin(), config.rules.end(),
+                                      [](const Rule& rule) { return ReadsText(rule.when); });
+  const std::string text = reads_text ? action.ToText() : std::string();
   RuleVerdict verdict;
   const Rule* first_deny = nullptr;
   const Rule* first_allow = nullptr;

@@ -8,6 +8,7 @@
 #include "core/limits.h"
 #include "properties/checker_internal.h"
 #include "properties/invariant_ids.h"
+#include "sim/sim_options.h"
 #include "traces/trace_format.h"
 
 namespace logact::properties {
@@ -115,6 +116,7 @@ class CheckerImpl {
   }
 
   size_t violations() const { return reporter_.count(); }
+  void KeepNoEntries() { recovery_.KeepNoEntries(); }
 
  private:
   void OnEntry(const Entry& entry, int64_t line);
@@ -219,8 +221,14 @@ InvariantChecker::~InvariantChecker() = default;
 
 void InvariantChecker::OnHeader(const traces::TraceHeader& header) {
   // The scenario named by the header is resolved by the caller into
-  // CheckOptions (see properties/check_trace.h); nothing else in it matters.
+  // CheckOptions (see properties/check_trace.h). A simulator that records no
+  // state spares REC-STATE its copy of every entry, the online checker's
+  // largest cost (a header that is not a valid sim header changes nothing).
   LOGACT_MAYBE(header.scenario.has_value());
+  LOGACT_ASSERT(impl_ != nullptr);
+  if (header.source != traces::kSourceSim) return;
+  Result<sim::SimOptions> options = sim::SimOptionsFromHeader(header);
+  if (options.has_value() && !options->state_records) impl_->KeepNoEntries();
 }
 
 void InvariantChecker::OnRecord(const traces::TraceRecord& record) {

@@ -78,7 +78,11 @@ class InvariantChecker : public traces::TraceSink {
   InvariantChecker(const InvariantChecker&) = delete;
   InvariantChecker& operator=(const InvariantChecker&) = delete;
 
-  // Optional (a live run may skip it); at most once, before any record.
+  // Optional (a live run may skip it); at most once, before any record. A
+  // simulator header whose options say state_records false tells the
+  // checker that no state record will come: without reload_entries it then
+  // keeps no copy of the entries for REC-STATE (not applicable should a
+  // state record after a restart arrive anyway).
   void OnHeader(const traces::TraceHeader& header) override;
   // REQUIRES: Finish() has not been called (asserted).
   void OnRecord(const traces::TraceRecord& record) override;

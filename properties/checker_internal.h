@@ -212,6 +212,11 @@ class RecoveryInvariants {
   ~RecoveryInvariants();
   // Every accepted entry, in position order, read from `line`.
   void OnEntry(const Entry& entry, int64_t line);
+  // The run announced that it records no state (a simulator header with
+  // options.state_records false): without a reload function no entry is
+  // kept, since REC-STATE has nothing to judge. Should a state record after
+  // a restart arrive anyway, REC-STATE is reported not applicable.
+  void KeepNoEntries() { keep_no_entries_ = true; }
   void OnRestart(const traces::RestartRecord& restart, int64_t line);
   void OnState(const traces::StateRecord& state, int64_t line);
   // Judges REC-STATE and fills its applicability into *report.
@@ -232,6 +237,7 @@ class RecoveryInvariants {
   std::map<std::string, int64_t> restarts_;  // target -> line of its last restart
   std::vector<Judged> judged_;
   int64_t unknown_config_ = 0;  // state records after a restart of an unknown voter
+  bool keep_no_entries_ = false;
 };
 
 // Helpers shared by the families' messages.

@@ -139,12 +139,18 @@ RecoveryInvariants::~RecoveryInvariants() = default;
 void RecoveryInvariants::OnEntry(const Entry& entry, int64_t line) {
   if (reload_) {
     entry_lines_.push_back(line);
-  } else {
+  } else if (!keep_no_entries_) {
     entries_.push_back(entry);
   }
 }
 
 bool RecoveryInvariants::Entries(std::string* why_not) {
+  if (!reload_ && keep_no_entries_) {
+    *why_not =
+        "the run announced no state records (options.state_records false), so no "
+        "entries were kept to replay";
+    return false;
+  }
   if (!reload_) return true;
   Result<std::vector<std::pair<int64_t, Entry>>> reloaded = reload_();
   if (!reloaded.has_value()) {

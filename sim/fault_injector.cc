@@ -175,20 +175,21 @@ FaultyEnvironment::FaultyEnvironment(ToolEnvironment* inner, FaultInjector* inje
 
 Result<ToolOutcome> FaultyEnvironment::Execute(const ToolCall& call) {
   LOGACT_ASSERT(call.action != nullptr);
-  const Json intent = Json{{"intent", call.intent}, {"tool", call.action->tool}};
+  // The fault details, built only when a fault fires (most calls see none).
+  auto intent = [&call] { return Json{{"intent", call.intent}, {"tool", call.action->tool}}; };
   if (injector_->Fires(FaultKind::kToolFail, executor_)) {
-    injector_->Record(FaultKind::kToolFail, executor_, intent);
+    injector_->Record(FaultKind::kToolFail, executor_, intent());
     return UnavailableError("tool infrastructure failed before the call");
   }
   Result<ToolOutcome> outcome = inner_->Execute(call);
   if (!outcome.has_value()) return outcome;
   if (injector_->Fires(FaultKind::kToolTimeout, executor_)) {
-    injector_->Record(FaultKind::kToolTimeout, executor_, intent);
+    injector_->Record(FaultKind::kToolTimeout, executor_, intent());
     return UnavailableError("tool call timed out; its effect is unknown");
   }
   if (injector_->Fires(FaultKind::kToolSlow, executor_)) {
     const int64_t extra_ms = injector_->Draw(FaultKind::kToolSlow, 1, kToolSlowMsMax);
-    Json details = intent;
+    Json details = intent();
     details["extra_ms"] = extra_ms;
     injector_->Record(FaultKind::kToolSlow, executor_, std::move(details));
     outcome->duration_ms += extra_ms;
