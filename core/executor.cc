@@ -143,7 +143,8 @@ void Executor::State::PlayResult(const Entry& entry) {
   if (it == intents.end()) return;
   if (result.restart) {
     if (it->second.committed) unknown_keys[it->second.action.ToText()] = it->second.key;
-  } else if (result.ok) {
+  } else if (result.ok && !unknown_keys.empty()) {
+    // (Without unknown keys there is nothing to clear: the action is not dumped.)
     auto unknown = unknown_keys.find(it->second.action.ToText());
     if (unknown != unknown_keys.end() && unknown->second == it->second.key) {
       unknown_keys.erase(unknown);  // the action is known to be applied now
