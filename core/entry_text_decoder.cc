@@ -16,6 +16,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <span>
 #include <string>
 
@@ -41,8 +42,7 @@ struct Value {
 };
 
 struct Member {
-  std::string_view key;  // the key's text: its bytes, or `unescaped` when it has escapes
-  std::string unescaped;
+  std::string_view key;  // the key's text: its bytes, or the scanner's copy when escaped
   Value value;
 };
 
@@ -120,6 +120,9 @@ class Scanner {
   const char* p_;
   const char* end_;
   size_t depth_max_;
+  // Unescaped keys, by member index; allocated for the rare escaped key only,
+  // since constructing strings for every member showed in the profile.
+  std::unique_ptr<std::array<std::string, kMembersMax>> unescaped_keys_;
 };
 
 void Unescape(std::string_view raw, std::string* out);
@@ -327,6 +330,7 @@ bool Scanner::AnyValue(size_t depth, Value* value) {
 }
 
 bool Scanner::Object(size_t depth, std::span<Member> members, size_t* count) {
+  LOGACT_ASSERT_LE(members.size(), kMembersMax);  // unescaped_keys_ is indexed by member
   if (depth > depth_max_ || !Consume('{')) return false;
   *count = 0;
   SkipSpace();
@@ -337,8 +341,12 @@ bool Scanner::Object(size_t depth, std::span<Member> members, size_t* count) {
     bool escaped = false;
     if (!String(&member.key, &escaped)) return false;
     if (escaped) {
-      Unescape(member.key, &member.unescaped);
-      member.key = member.unescaped;
+      if (unescaped_keys_ == nullptr) {
+        unescaped_keys_ = std::make_unique<std::array<std::string, kMembersMax>>();
+      }
+      std::string& unescaped = (*unescaped_keys_)[*count - 1];
+      Unescape(member.key, &unescaped);
+      member.key = unescaped;
     }
     SkipSpace();
     if (!Consume(':')) return false;
