@@ -271,6 +271,7 @@ void BM_ValidatePolicy(benchmark::State& state) {
   state.counters["live_native"] = static_cast<double>(t.live_native);
   state.counters["dead_simplified"] = static_cast<double>(t.dead_simplified);
   state.counters["dead_covered"] = static_cast<double>(t.dead_covered);
+  state.counters["dead_abstract"] = static_cast<double>(t.dead_abstract);
   state.counters["rules_to_z3"] = static_cast<double>(t.rules_to_z3);
   state.counters["dead_queries"] = static_cast<double>(t.dead_queries);
   state.counters["dead"] = static_cast<double>(last.dead_rules.size());

@@ -3,6 +3,7 @@
 // meaning identical to core/condition.cc and core/decider_policy.cc.
 #include "verify/policy_encoding.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -179,7 +180,8 @@ ActionEncoding::ActionEncoding(z3::context& ctx, const ToolSchemas& schemas)
                                                           : ctx.bool_const(base.c_str());
       z3::expr present =
           schema.optional ? ctx.bool_const((base + "?present").c_str()) : ctx.bool_val(true);
-      vars_[name].emplace(arg, ArgVar{schema.type, schema.optional, present, value});
+      vars_[name].emplace(
+          arg, ArgVar{schema.type, schema.optional, present, value, tool_names_.size() - 1});
     }
   }
 }
@@ -249,6 +251,110 @@ z3::expr ActionEncoding::Encode(const Condition& condition) {
   }
   LOGACT_ASSERT(false && "unhandled condition kind");
   return ctx_.bool_val(false);
+}
+
+namespace {
+
+bool StartsWith(const std::string& text, const std::string& head) {
+  return text.size() >= head.size() && text.compare(0, head.size(), head) == 0;
+}
+
+bool EndsWith(const std::string& text, const std::string& tail) {
+  return text.size() >= tail.size() &&
+         text.compare(text.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+// Whether every string with affix (a_op, a) also has affix (b_op, b): a
+// prefix, suffix or occurrence of a contains every substring of a; a prefix
+// of a is a prefix of the string, a suffix of a a suffix.
+bool AffixImplies(ArgOp a_op, const std::string& a, ArgOp b_op, const std::string& b) {
+  switch (b_op) {
+    case ArgOp::kContains:
+      return a.find(b) != std::string::npos;
+    case ArgOp::kPrefix:
+      return a_op == ArgOp::kPrefix && StartsWith(a, b);
+    case ArgOp::kSuffix:
+      return a_op == ArgOp::kSuffix && EndsWith(a, b);
+    default:
+      return false;
+  }
+}
+
+// Whether no string has both affixes: two prefixes (or two suffixes) of
+// which neither extends the other disagree at some byte.
+bool AffixExcludes(ArgOp a_op, const std::string& a, ArgOp b_op, const std::string& b) {
+  if (a_op != b_op) return false;
+  if (a_op == ArgOp::kPrefix) return !StartsWith(a, b) && !StartsWith(b, a);
+  if (a_op == ArgOp::kSuffix) return !EndsWith(a, b) && !EndsWith(b, a);
+  return false;
+}
+
+// The ids of every subterm of `root` (each shared term once).
+std::set<unsigned> SubtermIds(const z3::expr& root) {
+  std::set<unsigned> seen;
+  std::vector<z3::expr> stack = {root};
+  while (!stack.empty()) {
+    const z3::expr term = stack.back();
+    stack.pop_back();
+    if (!seen.insert(term.id()).second || !term.is_app()) continue;
+    for (unsigned i = 0; i < term.num_args(); ++i) stack.push_back(term.arg(i));
+  }
+  return seen;
+}
+
+}  // namespace
+
+void ActionEncoding::RecordAtom(const ArgVar& var, ArgOp op, const std::string& literal,
+                                const z3::expr& atom) {
+  auto& [tool, atoms] = affix_atoms_[var.value.id()];
+  tool = var.tool;
+  const bool known = std::any_of(atoms.begin(), atoms.end(), [&](const AffixAtom& other) {
+    return other.atom.id() == atom.id();
+  });
+  if (!known) atoms.push_back(AffixAtom{op, literal, atom});
+}
+
+z3::expr ActionEncoding::AbstractStrings(const z3::expr& query) const {
+  z3::expr_vector from(ctx_);
+  z3::expr_vector to(ctx_);
+  for (const auto& [var, entry] : affix_atoms_) {
+    for (const AffixAtom& atom : entry.second) {
+      from.push_back(atom.atom);
+      to.push_back(ctx_.bool_const(("atom!" + std::to_string(atom.atom.id())).c_str()));
+    }
+  }
+  return z3::expr(query).substitute(from, to);
+}
+
+z3::expr ActionEncoding::AffixLemmas(const z3::expr& query) const {
+  const std::set<unsigned> present = SubtermIds(query);
+  z3::expr lemmas = ctx_.bool_val(true);
+  for (const auto& [var, entry] : affix_atoms_) {
+    const auto& [tool, atoms] = entry;
+    std::vector<const AffixAtom*> used;
+    for (const AffixAtom& atom : atoms) {
+      if (present.contains(atom.atom.id())) used.push_back(&atom);
+    }
+    z3::expr here = ctx_.bool_val(true);
+    bool any = false;
+    for (size_t i = 0; i < used.size(); ++i) {
+      for (size_t j = 0; j < used.size(); ++j) {
+        if (i == j) continue;
+        const AffixAtom& a = *used[i];
+        const AffixAtom& b = *used[j];
+        if (a.op == ArgOp::kMatches || b.op == ArgOp::kMatches) continue;
+        if (AffixImplies(a.op, a.literal, b.op, b.literal)) {
+          here = here && z3::implies(a.atom, b.atom);
+          any = true;
+        } else if (i < j && AffixExcludes(a.op, a.literal, b.op, b.literal)) {
+          here = here && !(a.atom && b.atom);
+          any = true;
+        }
+      }
+    }
+    if (any) lemmas = lemmas && z3::implies(tool_ == static_cast<int>(tool), here);
+  }
+  return lemmas;
 }
 
 z3::expr ActionEncoding::EncodeArg(const Condition& condition) {
@@ -330,18 +436,23 @@ z3::expr ActionEncoding::EncodeOp(const Condition& condition, const ArgVar& var)
     // (dead-rule queries of the policy bench timed out), while a negated
     // regex is decided by derivatives.
     case ArgOp::kPrefix:
-      return is_string ? z3::in_re(var.value, Affix(ctx_, operand, false, true))
-                       : ctx_.bool_val(false);
     case ArgOp::kSuffix:
-      return is_string ? z3::in_re(var.value, Affix(ctx_, operand, true, false))
-                       : ctx_.bool_val(false);
-    case ArgOp::kContains:
-      return is_string ? z3::in_re(var.value, Affix(ctx_, operand, true, true))
-                       : ctx_.bool_val(false);
+    case ArgOp::kContains: {
+      if (!is_string) return ctx_.bool_val(false);
+      const z3::expr atom = z3::in_re(
+          var.value,
+          Affix(ctx_, operand, condition.op != ArgOp::kPrefix, condition.op != ArgOp::kSuffix));
+      RecordAtom(var, condition.op, operand.get<std::string>(), atom);
+      return atom;
+    }
     case ArgOp::kMatches:
       LOGACT_ASSERT(condition.regex != nullptr);
-      return is_string ? z3::in_re(var.value, EncodeRegex(ctx_, condition.regex->root()))
-                       : ctx_.bool_val(false);
+      if (!is_string) return ctx_.bool_val(false);
+      {
+        const z3::expr atom = z3::in_re(var.value, EncodeRegex(ctx_, condition.regex->root()));
+        RecordAtom(var, ArgOp::kMatches, "", atom);
+        return atom;
+      }
     case ArgOp::kExists:
       break;
   }

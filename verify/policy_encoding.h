@@ -79,6 +79,20 @@ class ActionEncoding {
   z3::expr Encode(const Condition& condition);
   // Whether some text condition was encoded as unknown.
   bool used_text() const { return !text_vars_.empty(); }
+  // Valid implications between the prefix/suffix/contains atoms of one
+  // string argument that occur in `query` (contains "invoice-91" implies
+  // contains "invoice-9"; prefixes "2010-" and "2020-" exclude each other),
+  // each guarded by its tool. Conjoined with a query they change nothing
+  // but spare Z3 4.8.12 a regex inclusion it cannot prove (a 10 s time-out
+  // on "x ∈ Σ*invoice-91Σ* ∧ x ∉ Σ*invoice-9Σ*"): the conflict becomes
+  // propositional. Each lemma follows from the literals alone (substring
+  // and prefix relations), see AffixImplies in the .cc.
+  z3::expr AffixLemmas(const z3::expr& query) const;
+  // `query` with every prefix/suffix/contains/matches membership replaced by
+  // a fresh Boolean (the same atom by the same Boolean): an over-approximation
+  // without regexes, so "unsat" for it (with AffixLemmas conjoined before)
+  // proves `query` unsat in milliseconds; "sat" proves nothing.
+  z3::expr AbstractStrings(const z3::expr& query) const;
 
   // The action a model describes. Errors: kUnknownOutcome-free; kInternal when
   // a value cannot be written as JSON (a non-UTF-8 string, a huge number).
@@ -90,9 +104,18 @@ class ActionEncoding {
     bool optional;
     z3::expr present;  // true for required arguments
     z3::expr value;
+    size_t tool;  // index into tool_names_
+  };
+  // A prefix/suffix/contains (or matches: `literal` is then unused) membership
+  // on one string argument.
+  struct AffixAtom {
+    ArgOp op;
+    std::string literal;
+    z3::expr atom;
   };
   z3::expr EncodeArg(const Condition& condition);
   z3::expr EncodeOp(const Condition& condition, const ArgVar& var);
+  void RecordAtom(const ArgVar& var, ArgOp op, const std::string& literal, const z3::expr& atom);
 
   z3::context& ctx_;
   const ToolSchemas& schemas_;
@@ -100,6 +123,9 @@ class ActionEncoding {
   std::vector<std::string> tool_names_;                        // index -> name
   std::map<std::string, std::map<std::string, ArgVar>> vars_;  // tool -> arg -> variable
   std::map<std::string, z3::expr> text_vars_;                  // "contains:..." -> Bool
+  // Per string variable (its Z3 id, with its tool index): the affix atoms
+  // encoded on it, without duplicates (Z3 shares equal terms, so one id each).
+  std::map<unsigned, std::pair<size_t, std::vector<AffixAtom>>> affix_atoms_;
 };
 
 // The choices left open by the engine, read back from a model.

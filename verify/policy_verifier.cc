@@ -4,6 +4,7 @@
 // reuse the same terms).
 #include "verify/policy_verifier.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -259,8 +260,8 @@ Json TimingsJson(const ValidationTimings& timings) {
           {"dead_ms", timings.dead_ms},           {"native_ms", timings.native_ms},
           {"candidates", timings.candidates},     {"rules", timings.rules},
           {"live_native", timings.live_native},   {"dead_simplified", timings.dead_simplified},
-          {"dead_covered", timings.dead_covered}, {"rules_to_z3", timings.rules_to_z3},
-          {"dead_queries", timings.dead_queries}};
+          {"dead_covered", timings.dead_covered}, {"dead_abstract", timings.dead_abstract},
+          {"rules_to_z3", timings.rules_to_z3},   {"dead_queries", timings.dead_queries}};
 }
 
 }  // namespace
@@ -364,21 +365,63 @@ std::optional<Counterexample> NativeUseless(const VoterSet& set, const SafetySpe
 // `query` with the tool fixed, per tool, simplified; tools where it
 // simplifies to false are left out (Z3's simplifier preserves equivalence,
 // so an empty list proves the query unsatisfiable).
+// `query` with the tool fixed to index `t`, simplified.
+z3::expr ForTool(z3::context& ctx, const ActionEncoding& action, const z3::expr& query, size_t t) {
+  z3::expr_vector from(ctx);
+  z3::expr_vector to(ctx);
+  from.push_back(action.tool());
+  to.push_back(ctx.int_val(static_cast<int>(t)));
+  return z3::expr(query).substitute(from, to).simplify();
+}
+
 std::vector<std::pair<std::string, z3::expr>> PerTool(z3::context& ctx,
                                                       const ActionEncoding& action,
                                                       const z3::expr& query) {
   std::vector<std::pair<std::string, z3::expr>> out;
   const std::vector<std::string>& tools = action.tool_names();
   for (size_t t = 0; t < tools.size(); ++t) {
-    z3::expr_vector from(ctx);
-    z3::expr_vector to(ctx);
-    from.push_back(action.tool());
-    to.push_back(ctx.int_val(static_cast<int>(t)));
-    z3::expr fixed = z3::expr(query).substitute(from, to).simplify();
+    z3::expr fixed = ForTool(ctx, action, query, t);
     if (fixed.is_false()) continue;
     out.emplace_back(tools[t], fixed && action.tool() == static_cast<int>(t));
   }
   return out;
+}
+
+// The per-tool parts of `query` (PerTool) that its string abstraction does
+// not refute: with the affix lemmas conjoined, every string membership is
+// replaced by a Boolean (ActionEncoding::AbstractStrings) and each tool's
+// abstract part is asked first, with the cover time-out. An unsat abstract
+// part proves the real part unsat (the abstraction only adds models), so the
+// string solver is asked only about the rest. `*parts` counts the real parts.
+Result<std::vector<std::pair<std::string, z3::expr>>> Unrefuted(
+    z3::context& ctx, ActionEncoding& action, QueryRunner& runner, const std::string& name,
+    const z3::expr& query, size_t* parts) {
+  const z3::expr with_lemmas = query && action.AffixLemmas(query);
+  if (runner.writes_smtlib()) {
+    // --smtlib promises the real queries, each written: no abstraction.
+    std::vector<std::pair<std::string, z3::expr>> out = PerTool(ctx, action, with_lemmas);
+    *parts = out.size();
+    return out;
+  }
+  // The abstraction first: a part it simplifies to false (or refutes) is
+  // false, and the large real formula is fixed and simplified only for the
+  // tools left.
+  std::vector<std::pair<std::string, z3::expr>> kept;
+  *parts = 0;
+  const std::vector<std::pair<std::string, z3::expr>> abstract =
+      PerTool(ctx, action, action.AbstractStrings(with_lemmas));
+  for (const auto& [tool, part] : abstract) {
+    ++*parts;
+    LOGACT_ASSIGN_OR_RETURN(Outcome outcome, runner.Run("abstract." + name + "." + tool, part,
+                                                        limits::kPolicyCoverQueryTimeoutMs));
+    if (outcome.result == z3::unsat) continue;
+    const std::vector<std::string>& tools = action.tool_names();
+    const size_t t =
+        static_cast<size_t>(std::find(tools.begin(), tools.end(), tool) - tools.begin());
+    z3::expr fixed = ForTool(ctx, action, with_lemmas, t);
+    if (!fixed.is_false()) kept.emplace_back(tool, fixed && action.tool() == static_cast<int>(t));
+  }
+  return kept;
 }
 
 enum class RuleStatus : uint8_t { kDead, kLive, kUndecided };
@@ -401,7 +444,11 @@ Result<bool> Covered(z3::context& ctx, ActionEncoding& action, const VoterSetEnc
       names += "." + voter.rules[other].id;
     }
     bool proved = true;
-    for (const auto& [tool, part] : PerTool(ctx, action, query)) {
+    const std::string rule_names = voter.name + "." + voter.rules[r].id + names;
+    size_t parts = 0;
+    LOGACT_ASSIGN_OR_RETURN(auto unrefuted,
+                            Unrefuted(ctx, action, runner, "cover." + rule_names, query, &parts));
+    for (const auto& [tool, part] : unrefuted) {
       ++report->timings.dead_queries;
       LOGACT_ASSIGN_OR_RETURN(
           Outcome outcome,
@@ -423,12 +470,20 @@ Result<RuleStatus> RuleWithZ3(z3::context& ctx, ActionEncoding& action,
                               size_t r, const z3::expr& sensitive, const Prepass* prepass,
                               QueryRunner& runner, ValidationReport* report) {
   const VoterConfig& voter = set.voters[v];
-  const auto per_tool = PerTool(ctx, action, encoding.RuleChanges(v, r) && sensitive);
-  if (per_tool.empty()) {
+  const std::string rule_name = voter.name + "." + voter.rules[r].id;
+  size_t parts = 0;
+  LOGACT_ASSIGN_OR_RETURN(const auto per_tool,
+                          Unrefuted(ctx, action, runner, "dead." + rule_name,
+                                    encoding.RuleChanges(v, r) && sensitive, &parts));
+  if (parts == 0) {
     ++report->timings.dead_simplified;
     return RuleStatus::kDead;
   }
   ++report->timings.rules_to_z3;
+  if (per_tool.empty()) {
+    ++report->timings.dead_abstract;
+    return RuleStatus::kDead;
+  }
   LOGACT_ASSIGN_OR_RETURN(bool covered, Covered(ctx, action, encoding, set, v, r, runner, report));
   if (covered) {
     ++report->timings.dead_covered;

@@ -102,6 +102,7 @@ struct ValidationTimings {
   size_t live_native = 0;      // live by a native candidate, no query
   size_t dead_simplified = 0;  // dead: every per-tool query simplifies to false
   size_t dead_covered = 0;     // dead: proved implied by another rule (small queries)
+  size_t dead_abstract = 0;    // dead: refuted with strings abstracted (affix lemmas)
   size_t rules_to_z3 = 0;      // rules that needed at least one query
   size_t dead_queries = 0;     // per-tool dead-rule queries sent to Z3
 };
