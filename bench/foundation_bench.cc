@@ -13,7 +13,16 @@
 // entries/s and without sinks 165k -> 167k after components stopped copying
 // the entries they play (AgentBus::ForEachEntry): target NOT met (the profile
 // is flat: driver 31%, voters 22%, executor+model 19%, checker 13%, malloc
-// and JSON throughout). Check: ParseOnly 248k records/s (4.19 s CPU),
+// and JSON throughout). Later the same day (load 4.5-5.5; the binaries
+// before and after run alternately, 5 runs each, median (max)): bank with
+// online check 141k (146k) -> 238k (277k) entries/s, without sinks 212k
+// (234k) -> 301k (316k), traces byte-identical. Replies are parsed once,
+// vote answers and tool failures are read and written without JSON trees,
+// action texts are dumped only when read, and the checker keeps no entry
+// copies for REC-STATE when the sim header says state_records false. Target
+// still NOT met (~4x short); what is left is spread: driver 28%, executor
+// 20%, voters 17%, bus append + record copy 10%, checker 6%, teardown 7%.
+// Check: ParseOnly 248k records/s (4.19 s CPU),
 // CheckTrace (now through CheckTraceFile, as `logact check`) 154k records/s
 // (6.76 s CPU) on 1,040,003 records: 1.61x parse-only, was 1.90x when
 // REC-STATE kept a copy of every entry (it now re-reads the file only when a
