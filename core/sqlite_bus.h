@@ -6,6 +6,9 @@
 // synchronous=FULL an acknowledged append also survives a power loss. Reads
 // verify each row's checksum and header columns, so a damaged file is
 // reported as kCorruption naming the position, never decoded silently.
+// Reads map up to limits::kSqliteMmapBytes of the file into memory (a replay
+// reads every page once); as with any mmap, a disk that fails while a page is
+// read raises SIGBUS instead of returning kUnavailable: not promised otherwise.
 //
 // Opening a file that is not a LogAct bus database fails with an error naming
 // the file (see Open); reopening a bus resumes at its tail.
