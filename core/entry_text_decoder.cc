@@ -33,12 +33,14 @@ enum class Kind : uint8_t { kString, kInt, kTrue, kFalse, kNull, kOther };
 
 // One scanned JSON value. kOther is an object, an array or a number that is
 // not an int64: nlohmann reads it from `raw` when it is needed.
+// No default member initialisers: a decode default-constructs a whole array
+// of members, and the scanner sets every field it later reads.
 struct Value {
-  Kind kind = Kind::kNull;
-  std::string_view raw;   // kString: the bytes between the quotes; else the token
-  bool escaped = false;   // kString: holds a backslash escape
-  bool negative = false;  // kInt: written with '-' (nlohmann stores it signed)
-  int64_t integer = 0;    // kInt
+  Kind kind;
+  std::string_view raw;  // kString: the bytes between the quotes; else the token
+  bool escaped;          // kString: holds a backslash escape
+  bool negative;         // kInt: written with '-' (nlohmann stores it signed)
+  int64_t integer;       // kInt
 };
 
 struct Member {
@@ -47,8 +49,9 @@ struct Member {
 };
 
 // Members read from one object; an object with more declines. Entries have
-// at most 9 known fields, so only an entry with many unknown fields declines.
-constexpr size_t kMembersMax = 32;
+// at most 9 known fields and "kind", so only an entry with several unknown
+// fields declines.
+constexpr size_t kMembersMax = 16;
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
