@@ -38,10 +38,16 @@ Status AgentBus::ForEachEntry(Position* played, Position end, TypeFilter filter,
   while (*played < end) {
     Result<Page> page = Poll(*played, filter, limits::kPollEntriesMax);
     if (!page.has_value()) return page.error();
-    for (const Entry& entry : page->entries) visit(entry);
     // A poll that makes no progress would loop forever: treat it as a bus bug.
     if (page->next <= *played) return InternalError("bus poll did not advance");
-    *played = page->next;
+    // Poll runs to the tail, not to `end`: entries at or past `end` belong to
+    // a later call, and *played must not pass `end` (the caller's state is a
+    // function of [0, *played)).
+    for (const Entry& entry : page->entries) {
+      if (entry.pos >= end) break;
+      visit(entry);
+    }
+    *played = std::min(page->next, end);
   }
   return Status::Ok();
 }

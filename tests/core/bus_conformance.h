@@ -294,6 +294,37 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(PollBlockingTimesOutOnTheClock, F, BusFixtures) {
                     "InvalidArgument");
 }
 
+// ForEachEntry visits exactly the matching entries of [*played, end) in order
+// and leaves *played at end, never past it, even when entries follow `end`;
+// a second call from there to the tail visits the rest.
+BOOST_AUTO_TEST_CASE_TEMPLATE(ForEachEntryStopsAtEnd, F, BusFixtures) {
+  F f;
+  const std::vector<EntryType> types = AppendCycle(f, 30);
+  const TypeFilter filters[] = {TypeFilter::All(), TypeFilter{EntryType::kIntent, EntryType::kVote},
+                                TypeFilter{EntryType::kOutput}};
+  for (const TypeFilter& filter : filters) {
+    for (Position end : {Position{0}, Position{1}, Position{7}, Position{12}, Position{30}}) {
+      Position played = 0;
+      std::vector<Position> visited;
+      const Status first = f.bus().ForEachEntry(&played, end, filter,
+                                                [&](const Entry& e) { visited.push_back(e.pos); });
+      BOOST_REQUIRE_MESSAGE(first.ok(), first.ToString());
+      BOOST_CHECK_EQUAL(played, end);
+      const Status rest = f.bus().ForEachEntry(&played, f.bus().Tail(), filter,
+                                               [&](const Entry& e) { visited.push_back(e.pos); });
+      BOOST_REQUIRE_MESSAGE(rest.ok(), rest.ToString());
+      BOOST_CHECK_EQUAL(played, f.bus().Tail());
+      std::vector<Position> expected;
+      for (Position p = 0; p < static_cast<Position>(types.size()); ++p) {
+        if (filter.Contains(types[p])) expected.push_back(p);
+      }
+      BOOST_CHECK_MESSAGE(visited == expected, F::kName << ": end " << end << " visited "
+                                                        << visited.size() << " entries, expected "
+                                                        << expected.size());
+    }
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace logact::conformance

@@ -1,5 +1,6 @@
 // Runs the AgentBus conformance suite (tests/core/bus_conformance.h) against
-// the core backends: memory, and SQLite in a fresh temporary file.
+// the core backends: memory, the AgentBus default ForEachEntry (a wrapper that
+// forwards only the pure virtuals), and SQLite in a fresh temporary file.
 #include <boost/mpl/list.hpp>
 #include <boost/test/unit_test.hpp>
 #include <memory>
@@ -20,6 +21,35 @@ struct MemoryFixture {
  private:
   ManualClock clock_;
   MemoryBus bus_{&clock_};
+};
+
+// MemoryBus behind a wrapper that forwards everything except ForEachEntry, so
+// the suite also runs the AgentBus default (paging through Poll) that
+// wrappers and future backends inherit.
+class PollOnlyBus final : public AgentBus {
+ public:
+  explicit PollOnlyBus(Clock* clock) : inner_(clock) {}
+  Result<Position> Append(Entry entry) override { return inner_.Append(std::move(entry)); }
+  Result<std::vector<Entry>> Read(Position start, Position end, TypeFilter filter) const override {
+    return inner_.Read(start, end, filter);
+  }
+  Position Tail() const override { return inner_.Tail(); }
+  Result<Page> Poll(Position start, TypeFilter filter, size_t max) const override {
+    return inner_.Poll(start, filter, max);
+  }
+
+ private:
+  MemoryBus inner_;
+};
+
+struct PollOnlyFixture {
+  static constexpr const char* kName = "poll-only wrapper (default ForEachEntry)";
+  AgentBus& bus() { return bus_; }
+  ManualClock& clock() { return clock_; }
+
+ private:
+  ManualClock clock_;
+  PollOnlyBus bus_{&clock_};
 };
 
 struct SqliteFixture {
@@ -45,7 +75,7 @@ struct SqliteFixture {
 };
 
 // The registry: one line per backend fixture.
-using BusFixtures = boost::mpl::list<MemoryFixture, SqliteFixture>;
+using BusFixtures = boost::mpl::list<MemoryFixture, PollOnlyFixture, SqliteFixture>;
 
 }  // namespace logact::conformance
 
