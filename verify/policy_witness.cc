@@ -141,6 +141,10 @@ std::string RegexSample(const RegexNode& node, size_t variant) {
       if (node.children.empty()) return "";
       int count = node.min;
       if (variant > 0 && (node.max < 0 || node.max > node.min)) ++count;
+      // Variant 2 takes the longest bounded repetition (".{0,7}" gives 7
+      // bytes), so a cover proposal "r ⊆ .{0,6}" is refuted natively instead
+      // of by a sat string query.
+      if (variant == 2) count = node.max < 0 ? node.min + 2 : std::min(node.max, 64);
       std::string out;
       for (int i = 0; i < count; ++i) out += RegexSample(node.children[0], variant);
       return out;
@@ -188,7 +192,8 @@ std::vector<Json> Proposals(const Condition& leaf) {
       out = {operand, "_" + operand.get<std::string>() + "_"};
       break;
     case ArgOp::kMatches:
-      out = {RegexSample(leaf.regex->root(), 0), RegexSample(leaf.regex->root(), 1)};
+      out = {RegexSample(leaf.regex->root(), 0), RegexSample(leaf.regex->root(), 1),
+             RegexSample(leaf.regex->root(), 2)};
       break;
     case ArgOp::kExists:
       break;
