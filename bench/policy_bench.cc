@@ -13,13 +13,13 @@
 // amount bound, the same regex), so the policy has dead and live rules of
 // every shape. BM_ValidatePolicy reports the breakdown as counters.
 //
-// Figures (docs/policy_verification.md, Performance; CPU, load 3.5-6 on 2
-// cores, 2026-11-27): 200 rules, two-voter 27.9 s -> 2.2-3.2 s, first
-// generator 28.9 s -> 1.8-2.0 s, undecided rules 3 and 4 -> 0 after `.*`
-// became re.all, dead/cover queries are first refuted on their string
-// abstraction with affix lemmas, and the cover goes before the full formula.
-// 50 rules 0.2-0.5 s, 100 rules 0.4-0.8 s. The 1 s target for 200 rules is
-// not met yet (wrong cover proposals asked to Z3, formula construction).
+// Figures (docs/policy_verification.md, Performance; CPU, 2026-11-27, load
+// 2.1 on 2 cores): 200 rules, two-voter 27.9 s -> 1.96 s, first generator
+// 28.9 s -> 1.85 s, undecided rules 3 and 4 -> 0 after `.*` became re.all,
+// dead/cover queries are first refuted on their string abstraction with
+// affix lemmas, and the cover (quick pass first) goes before the full
+// formula. 50 rules 0.17-0.67 s, 100 rules 0.50-0.72 s. The 1 s target for
+// 200 rules is not met yet (cover queries, formula construction in Z3).
 // LOGACT_BENCH_QUERIES=1 prints every query (name, result, ms) to stderr;
 // LOGACT_BENCH_POLICY=1 prints the generated voters.
 #include <benchmark/benchmark.h>

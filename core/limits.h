@@ -102,6 +102,11 @@ inline constexpr size_t kPolicyWitnessScenariosMax = 256;
 // Time-out of a dead-rule "cover" query (rule ⇒ other rules): a shortcut that
 // proves in milliseconds or not at all; unknown falls back to the full query.
 inline constexpr int64_t kPolicyCoverQueryTimeoutMs = 1'000;
+// First pass over the cover proposals: each real cover query gets this much,
+// so a wrong proposal (sat, up to 0.8 s on a 200-rule policy) does not delay
+// a right one; proposals left unknown get kPolicyCoverQueryTimeoutMs after.
+inline constexpr int64_t kPolicyCoverQuickTimeoutMs = 100;
+static_assert(kPolicyCoverQuickTimeoutMs < kPolicyCoverQueryTimeoutMs);
 
 // Probes the mock LLM asks after an executor restart marker before it stops
 // probing and re-proposes the interrupted action (sim/mock_llm.h): a probe

@@ -432,34 +432,49 @@ enum class RuleStatus : uint8_t { kDead, kLive, kUndecided };
 // matches, the other rule does too, so r's removal never changes the verdict
 // (VoterSetEncoding::RuleChanges requires ¬other). Much smaller than the
 // full dead-rule query, which negates every other rule of the voter.
+// Whether `r ∧ ¬others` is unsat on every tool: kYes proved, kNo a tool
+// is sat, kUnknown a time-out (of `timeout_ms`).
+Result<Answer> CoverHolds(z3::context& ctx, ActionEncoding& action,
+                          const VoterSetEncoding& encoding, const VoterConfig& voter, size_t v,
+                          size_t r, const std::vector<size_t>& others, int64_t timeout_ms,
+                          QueryRunner& runner, ValidationReport* report) {
+  z3::expr query = encoding.RuleMatches(v, r);
+  std::string names = "cover." + voter.name + "." + voter.rules[r].id;
+  for (size_t other : others) {
+    query = query && !encoding.RuleMatches(v, other);
+    names += "." + voter.rules[other].id;
+  }
+  size_t parts = 0;
+  LOGACT_ASSIGN_OR_RETURN(auto unrefuted, Unrefuted(ctx, action, runner, names, query, &parts));
+  Answer answer = Answer::kYes;
+  for (const auto& [tool, part] : unrefuted) {
+    ++report->timings.dead_queries;
+    LOGACT_ASSIGN_OR_RETURN(Outcome outcome, runner.Run(names + "." + tool, part, timeout_ms));
+    if (outcome.result == z3::sat) return Answer::kNo;
+    if (outcome.result == z3::unknown) answer = Answer::kUnknown;
+  }
+  return answer;
+}
+
 Result<bool> Covered(z3::context& ctx, ActionEncoding& action, const VoterSetEncoding& encoding,
                      const VoterSet& set, size_t v, size_t r, QueryRunner& runner,
                      ValidationReport* report) {
   const VoterConfig& voter = set.voters[v];
+  // A quick pass over every proposal, then the unknown ones with the full
+  // cover time-out (a wrong proposal's sat answer can be slow).
+  std::vector<std::vector<size_t>> retry;
   for (const std::vector<size_t>& others : CoverProposals(voter, r, action.schemas(), 2)) {
-    z3::expr query = encoding.RuleMatches(v, r);
-    std::string names;
-    for (size_t other : others) {
-      query = query && !encoding.RuleMatches(v, other);
-      names += "." + voter.rules[other].id;
-    }
-    bool proved = true;
-    const std::string rule_names = voter.name + "." + voter.rules[r].id + names;
-    size_t parts = 0;
-    LOGACT_ASSIGN_OR_RETURN(auto unrefuted,
-                            Unrefuted(ctx, action, runner, "cover." + rule_names, query, &parts));
-    for (const auto& [tool, part] : unrefuted) {
-      ++report->timings.dead_queries;
-      LOGACT_ASSIGN_OR_RETURN(
-          Outcome outcome,
-          runner.Run("cover." + voter.name + "." + voter.rules[r].id + names + "." + tool, part,
-                     limits::kPolicyCoverQueryTimeoutMs));
-      if (outcome.result != z3::unsat) {
-        proved = false;
-        break;
-      }
-    }
-    if (proved) return true;
+    LOGACT_ASSIGN_OR_RETURN(Answer answer,
+                            CoverHolds(ctx, action, encoding, voter, v, r, others,
+                                       limits::kPolicyCoverQuickTimeoutMs, runner, report));
+    if (answer == Answer::kYes) return true;
+    if (answer == Answer::kUnknown) retry.push_back(others);
+  }
+  for (const std::vector<size_t>& others : retry) {
+    LOGACT_ASSIGN_OR_RETURN(Answer answer,
+                            CoverHolds(ctx, action, encoding, voter, v, r, others,
+                                       limits::kPolicyCoverQueryTimeoutMs, runner, report));
+    if (answer == Answer::kYes) return true;
   }
   return false;
 }
