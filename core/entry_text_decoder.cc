@@ -16,6 +16,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <span>
 #include <string>
@@ -461,8 +462,37 @@ bool ReadOptionalBool(const Value& value, bool* out) {
   return ReadBool(value, out);
 }
 
+bool ReadJson(const Value& value, Json* out, size_t depth = 0);
+
+// Objects nested deeper than this inside one value are left to nlohmann's
+// parser (which does not recurse), so hostile nesting cannot exhaust the stack.
+constexpr size_t kBuiltObjectDepthMax = 8;
+
+// An object (Action args, mostly: a few strings and integers) built member by
+// member without nlohmann's parser, whose set-up dominated for such small
+// objects. A duplicate key or more than kMembersMax members declines, and
+// the caller parses the text with nlohmann instead.
+bool ReadJsonObject(std::string_view raw, Json* out, size_t depth) {
+  if (depth >= kBuiltObjectDepthMax) return false;
+  Scanner scanner(raw, std::numeric_limits<size_t>::max());
+  std::array<Member, kMembersMax> members;
+  size_t count = 0;
+  if (!scanner.Object(0, members, &count) || !scanner.AtEnd()) return false;
+  Json object = Json::object();
+  for (size_t i = 0; i < count; ++i) {
+    const Member& member = members[i];
+    std::string key(member.key);
+    if (object.contains(key)) return false;
+    Json value;
+    if (!ReadJson(member.value, &value, depth + 1)) return false;
+    object.emplace(std::move(key), std::move(value));
+  }
+  *out = std::move(object);
+  return true;
+}
+
 // Any value as the Json nlohmann would build for it.
-bool ReadJson(const Value& value, Json* out) {
+bool ReadJson(const Value& value, Json* out, size_t depth) {
   switch (value.kind) {
     case Kind::kString: {
       std::string text;
@@ -485,6 +515,7 @@ bool ReadJson(const Value& value, Json* out) {
       *out = nullptr;
       return true;
     case Kind::kOther:
+      if (value.raw.front() == '{' && ReadJsonObject(value.raw, out, depth)) return true;
       *out = Json::parse(value.raw, nullptr, /*allow_exceptions=*/false);
       return !out->is_discarded();
   }
