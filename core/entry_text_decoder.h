@@ -28,7 +28,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <limits>
+#include <string>
 #include <string_view>
 
 #include "core/entry.h"
@@ -50,5 +52,10 @@ struct EntryTextDecodeOptions {
 // run the nlohmann path). On false *entry is valid but unspecified.
 // REQUIRES: entry != nullptr (asserted).
 bool TryDecodeEntryText(std::string_view text, const EntryTextDecodeOptions& options, Entry* entry);
+
+// Appends the UTF-8 bytes of `code_point` to *out (what a \uXXXX escape
+// decodes to; the tests build their escaped texts with it too).
+// REQUIRES: code_point <= 0x10FFFF and not a surrogate.
+void AppendUtf8(uint32_t code_point, std::string* out);
 
 }  // namespace logact

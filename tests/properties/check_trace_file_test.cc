@@ -15,25 +15,13 @@
 #include "properties/scenario_options.h"
 #include "sim/fault_plan.h"
 #include "sim/simulation.h"
+#include "tests/properties/heavy_fault_trace.h"
 #include "traces/trace_writer.h"
 
 namespace logact::properties {
 namespace {
 
-// A heavy-fault bank run (restarts and the state records after them) as text.
-std::string HeavyFaultTrace() {
-  sim::SimOptions options;
-  options.seed = 1;
-  options.scenario = "bank-pay-bill";
-  Result<sim::FaultPlan> faults = sim::FaultPreset("heavy");
-  BOOST_REQUIRE(faults.has_value());
-  options.faults = *faults;
-  traces::TraceWriter writer;
-  Result<sim::SimReport> run = sim::RunSimulation(options, {&writer});
-  BOOST_REQUIRE_MESSAGE(run.has_value(), run.status().ToString());
-  BOOST_REQUIRE_GT(run->restarts, 0);
-  return writer.text();
-}
+using testing::HeavyFaultTrace;
 
 std::string WriteTemp(const std::string& text, const std::string& tag) {
   const std::string path =

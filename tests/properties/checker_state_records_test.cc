@@ -15,26 +15,14 @@
 #include "sim/fault_plan.h"
 #include "sim/sim_options.h"
 #include "sim/simulation.h"
+#include "tests/properties/heavy_fault_trace.h"
 #include "traces/trace_reader.h"
 #include "traces/trace_writer.h"
 
 namespace logact::properties {
 namespace {
 
-// A heavy-fault bank run with state records (restarts and states after them).
-std::string HeavyFaultTrace() {
-  sim::SimOptions options;
-  options.seed = 1;
-  options.scenario = "bank-pay-bill";
-  Result<sim::FaultPlan> faults = sim::FaultPreset("heavy");
-  BOOST_REQUIRE(faults.has_value());
-  options.faults = *faults;
-  traces::TraceWriter writer;
-  Result<sim::SimReport> run = sim::RunSimulation(options, {&writer});
-  BOOST_REQUIRE_MESSAGE(run.has_value(), run.status().ToString());
-  BOOST_REQUIRE_GT(run->restarts, 0);
-  return writer.text();
-}
+using testing::HeavyFaultTrace;
 
 bool Has(const std::vector<std::string>& ids, std::string_view id) {
   return std::find(ids.begin(), ids.end(), id) != ids.end();
