@@ -18,8 +18,12 @@
 // 28.9 s -> 1.85 s, undecided rules 3 and 4 -> 0 after `.*` became re.all,
 // dead/cover queries are first refuted on their string abstraction with
 // affix lemmas, and the cover (quick pass first) goes before the full
-// formula. 50 rules 0.17-0.67 s, 100 rules 0.50-0.72 s. The 1 s target for
-// 200 rules is not met yet (cover queries, formula construction in Z3).
+// formula. 50 rules 0.17-0.67 s, 100 rules 0.50-0.72 s. Then wrong cover
+// proposals refuted natively (mutated candidates) and the dead-rule formula
+// pre-fixed per tool from parts (load 0.5): 200 rules, two-voter 1.72-1.83 s
+// CPU, first generator 0.54-0.60 s (meets 1 s); 50 rules 0.20-0.74 s, 100
+// rules 0.37-0.91 s. Two-voter 200 rules is not within 1 s yet (33 real cover
+// queries that hold, ~0.45 s; native pre-pass; the cover's substitutions).
 // LOGACT_BENCH_QUERIES=1 prints every query (name, result, ms) to stderr;
 // LOGACT_BENCH_POLICY=1 prints the generated voters.
 #include <benchmark/benchmark.h>

@@ -551,11 +551,22 @@ z3::expr VoterSetEncoding::RuleVerdict(const VoterConfig& voter, std::optional<s
 z3::expr VoterSetEncoding::MatchesOf(const VoterConfig& voter, RuleEffect effect,
                                      std::optional<size_t> skip) const {
   const size_t index = static_cast<size_t>(&voter - set_.voters.data());
-  z3::expr_vector matches(ctx_);
+  return MatchesOf(voter, effect, skip, rule_matches_[index]);
+}
+
+// Constant parts are left out (a rule fixed to another tool is `false`), so
+// the `or` over a per-tool voter holds only the rules of that tool.
+z3::expr VoterSetEncoding::MatchesOf(const VoterConfig& voter, RuleEffect effect,
+                                     std::optional<size_t> skip,
+                                     const std::vector<z3::expr>& matches) const {
+  LOGACT_ASSERT_EQ(matches.size(), voter.rules.size());
+  z3::expr_vector out(ctx_);
   for (size_t r = 0; r < voter.rules.size(); ++r) {
-    if (skip != r && voter.rules[r].effect == effect) matches.push_back(rule_matches_[index][r]);
+    if (skip == r || voter.rules[r].effect != effect || matches[r].is_false()) continue;
+    if (matches[r].is_true()) return ctx_.bool_val(true);
+    out.push_back(matches[r]);
   }
-  return matches.empty() ? ctx_.bool_val(false) : z3::mk_or(matches);
+  return out.empty() ? ctx_.bool_val(false) : z3::mk_or(out);
 }
 
 z3::expr VoterSetEncoding::VerdictWithout(size_t voter, size_t rule) const {
@@ -567,12 +578,17 @@ z3::expr VoterSetEncoding::VerdictWithout(size_t voter, size_t rule) const {
 // changes the verdict iff r matches ∧ ¬D ∧ (A ∨ d); removing allow rule r iff
 // r matches ∧ ¬D ∧ ¬A ∧ ¬d (verdict = ¬deny ∧ (allow ∨ d)).
 z3::expr VoterSetEncoding::RuleChanges(size_t voter, size_t rule) const {
+  return RuleChanges(voter, rule, rule_matches_.at(voter));
+}
+
+z3::expr VoterSetEncoding::RuleChanges(size_t voter, size_t rule,
+                                       const std::vector<z3::expr>& rule_matches) const {
   const VoterConfig& config = set_.voters[voter];
   LOGACT_ASSERT(config.is_rule_voter);
   LOGACT_ASSERT(rule < config.rules.size());
-  const z3::expr matches = rule_matches_[voter][rule];
-  const z3::expr other_deny = MatchesOf(config, RuleEffect::kDeny, rule);
-  const z3::expr other_allow = MatchesOf(config, RuleEffect::kAllow, rule);
+  const z3::expr matches = rule_matches[rule];
+  const z3::expr other_deny = MatchesOf(config, RuleEffect::kDeny, rule, rule_matches);
+  const z3::expr other_allow = MatchesOf(config, RuleEffect::kAllow, rule, rule_matches);
   const z3::expr by_default = ctx_.bool_val(config.default_allow);
   if (config.rules[rule].effect == RuleEffect::kDeny) {
     return matches && !other_deny && (other_allow || by_default);

@@ -154,6 +154,11 @@ class VoterSetEncoding {
   // matches, and the rest of the verdict hinges on it) instead of the XOR of
   // two 200-rule formulas, which Z3's string solver explores far more slowly.
   z3::expr RuleChanges(size_t voter, size_t rule) const;
+  // The same with `matches[i]` standing for RuleMatches(voter, i): the
+  // verifier passes each rule's match already fixed to one tool and
+  // simplified, so the per-tool dead-rule formula is built from small parts
+  // instead of substituting into and simplifying the whole 200-rule formula.
+  z3::expr RuleChanges(size_t voter, size_t rule, const std::vector<z3::expr>& matches) const;
   // Commits under the open choices, with `votes` as the voters' votes.
   z3::expr Commits(const std::vector<z3::expr>& votes) const;
   z3::expr Commits() const { return Commits(votes_); }
@@ -170,6 +175,8 @@ class VoterSetEncoding {
  private:
   z3::expr RuleVerdict(const VoterConfig& voter, std::optional<size_t> skip) const;
   z3::expr MatchesOf(const VoterConfig& voter, RuleEffect effect, std::optional<size_t> skip) const;
+  z3::expr MatchesOf(const VoterConfig& voter, RuleEffect effect, std::optional<size_t> skip,
+                     const std::vector<z3::expr>& matches) const;
   z3::expr CountedVote(const std::string& type, const std::vector<z3::expr>& votes) const;
 
   z3::context& ctx_;

@@ -426,6 +426,48 @@ Result<std::vector<std::pair<std::string, z3::expr>>> Unrefuted(
 
 enum class RuleStatus : uint8_t { kDead, kLive, kUndecided };
 
+// One rule voter's formulas fixed to each tool and simplified once
+// (ForTool), so whether a rule's dead-rule formula simplifies to false is
+// seen from small parts: substituting into and simplifying the whole formula
+// (every rule of the voter and the other voters' votes) per rule was most of
+// the time of the first generator's 200-rule policy.
+struct FixedVoter {
+  std::vector<std::vector<z3::expr>> matches;  // [tool][rule]
+  std::vector<z3::expr> sensitive;             // [tool]
+  std::vector<z3::expr> whole;                 // {sensitive}, not fixed
+};
+
+FixedVoter FixVoter(z3::context& ctx, const ActionEncoding& action,
+                    const VoterSetEncoding& encoding, size_t v, size_t rules,
+                    const z3::expr& sensitive) {
+  FixedVoter out;
+  out.whole.push_back(sensitive);
+  for (size_t t = 0; t < action.tool_names().size(); ++t) {
+    std::vector<z3::expr> matches;
+    for (size_t r = 0; r < rules; ++r)
+      matches.push_back(ForTool(ctx, action, encoding.RuleMatches(v, r), t));
+    out.matches.push_back(std::move(matches));
+    out.sensitive.push_back(ForTool(ctx, action, sensitive, t));
+  }
+  return out;
+}
+
+// RuleChanges(v, r) ∧ sensitive, as the disjunction over tools t of
+// `tool = t ∧ (the formula with tool := t, simplified)`: equivalent on every
+// valid action (its tool is one of them), so `false` proves the rule dead.
+z3::expr FixedChanges(z3::context& ctx, const ActionEncoding& action,
+                      const VoterSetEncoding& encoding, const FixedVoter& fixed, size_t v,
+                      size_t r) {
+  z3::expr_vector parts(ctx);
+  for (size_t t = 0; t < fixed.matches.size(); ++t) {
+    if (fixed.matches[t][r].is_false() || fixed.sensitive[t].is_false()) continue;
+    const z3::expr part =
+        (encoding.RuleChanges(v, r, fixed.matches[t]) && fixed.sensitive[t]).simplify();
+    if (!part.is_false()) parts.push_back(action.tool() == static_cast<int>(t) && part);
+  }
+  return parts.empty() ? ctx.bool_val(false) : z3::mk_or(parts);
+}
+
 // Whether rule r is implied by another rule of its voter that makes it dead
 // (a deny rule for a deny rule, any rule for an allow rule; see
 // CoverProposals): `r ∧ ¬other` unsat on every tool proves that wherever r
@@ -482,7 +524,7 @@ Result<bool> Covered(z3::context& ctx, ActionEncoding& action, const VoterSetEnc
 // Asks Z3 whether rule r of voter v is live, one query per tool it can touch.
 Result<RuleStatus> RuleWithZ3(z3::context& ctx, ActionEncoding& action,
                               const VoterSetEncoding& encoding, const VoterSet& set, size_t v,
-                              size_t r, const z3::expr& sensitive, const Prepass* prepass,
+                              size_t r, const FixedVoter& fixed, const Prepass* prepass,
                               QueryRunner& runner, ValidationReport* report) {
   const VoterConfig& voter = set.voters[v];
   const std::string rule_name = voter.name + "." + voter.rules[r].id;
@@ -495,10 +537,16 @@ Result<RuleStatus> RuleWithZ3(z3::context& ctx, ActionEncoding& action,
     ++report->timings.dead_covered;
     return RuleStatus::kDead;
   }
+  // The pre-fixed form only decides the rules it simplifies to false; the
+  // others are asked in the whole formula's shape, which Z3 handles better
+  // (a sat dead-rule query took 1 s on the pre-fixed form, 0.2 s on it).
   size_t parts = 0;
-  LOGACT_ASSIGN_OR_RETURN(const auto per_tool,
-                          Unrefuted(ctx, action, runner, "dead." + rule_name,
-                                    encoding.RuleChanges(v, r) && sensitive, &parts));
+  std::vector<std::pair<std::string, z3::expr>> per_tool;
+  if (!FixedChanges(ctx, action, encoding, fixed, v, r).is_false()) {
+    LOGACT_ASSIGN_OR_RETURN(per_tool,
+                            Unrefuted(ctx, action, runner, "dead." + rule_name,
+                                      encoding.RuleChanges(v, r) && fixed.whole[0], &parts));
+  }
   if (parts == 0) {
     ++report->timings.dead_simplified;
     return RuleStatus::kDead;
@@ -567,6 +615,7 @@ Status DeadRules(z3::context& ctx, ActionEncoding& action, const VoterSetEncodin
     approve[v] = ctx.bool_val(true);
     deny[v] = ctx.bool_val(false);
     const z3::expr sensitive = encoding.Commits(approve) != encoding.Commits(deny);
+    const FixedVoter fixed = FixVoter(ctx, action, encoding, v, voter.rules.size(), sensitive);
     for (size_t r = 0; r < voter.rules.size(); ++r) {
       ++report->timings.rules;
       const RuleRef ref{voter.name, voter.rules[r].id};
@@ -579,7 +628,7 @@ Status DeadRules(z3::context& ctx, ActionEncoding& action, const VoterSetEncodin
       }
       LOGACT_ASSIGN_OR_RETURN(
           RuleStatus status,
-          RuleWithZ3(ctx, action, encoding, set, v, r, sensitive,
+          RuleWithZ3(ctx, action, encoding, set, v, r, fixed,
                      prepass.candidates.empty() ? nullptr : &prepass, runner, report));
       if (status == RuleStatus::kDead) report->dead_rules.push_back(ref);
       if (status == RuleStatus::kUndecided) report->undecided_rules.push_back(ref);

@@ -534,19 +534,49 @@ std::map<std::pair<size_t, size_t>, LiveWitness> FindCombinedWitnesses(
 
 namespace {
 
+// Bytes a rule's own samples tend to lack (RegexSample picks 'a' first): a
+// digit, an uppercase letter, punctuation, a space.
+constexpr char kMutationBytes[] = {'0', 'A', '!', ' '};
+
+// `action` and variants of it with one string argument changed: its last
+// byte replaced by, or the value prefixed with, each of kMutationBytes (the
+// length-preserving one keeps `.{0,7}` matching). Only schema-valid ones.
+std::vector<Action> Mutations(const Action& action, const ToolSchemas& schemas) {
+  std::vector<Action> out = {action};
+  for (const auto& [name, value] : action.args.items()) {
+    if (!value.is_string()) continue;
+    const std::string text = value.get<std::string>();
+    for (char byte : kMutationBytes) {
+      std::vector<std::string> variants = {std::string(1, byte) + text};
+      if (!text.empty()) variants.push_back(text.substr(0, text.size() - 1) + byte);
+      for (const std::string& variant : variants) {
+        Action mutated = action;
+        mutated.args[name] = variant;
+        if (ValidUtf8(variant) && ValidateAction(schemas, mutated).ok()) out.push_back(mutated);
+      }
+    }
+  }
+  return out;
+}
+
 // Rules of `voter` other than `rule`, usable to cover it, that match every
 // candidate satisfying `condition` (none when no candidate satisfies it).
+// The candidates' mutations are tried too: one that satisfies `condition`
+// and not another rule is a concrete action refuting that rule as a cover,
+// which saves a (sat, often slow) string query per wrong proposal.
 std::vector<size_t> Covering(const VoterConfig& voter, size_t rule, const Condition& condition,
                              const ToolSchemas& schemas, size_t max) {
   std::vector<bool> covers(voter.rules.size(), true);
   bool any = false;
   for (const Partial& partial : Generate(condition, true, schemas)) {
-    for (const Action& action : Actions(partial, schemas)) {
-      const std::string text = action.ToText();
-      if (!EvaluateCondition(condition, action, text)) continue;
-      any = true;
-      for (size_t r = 0; r < voter.rules.size(); ++r) {
-        if (covers[r]) covers[r] = EvaluateCondition(voter.rules[r].when, action, text);
+    for (const Action& candidate : Actions(partial, schemas)) {
+      for (const Action& action : Mutations(candidate, schemas)) {
+        const std::string text = action.ToText();
+        if (!EvaluateCondition(condition, action, text)) continue;
+        any = true;
+        for (size_t r = 0; r < voter.rules.size(); ++r) {
+          if (covers[r]) covers[r] = EvaluateCondition(voter.rules[r].when, action, text);
+        }
       }
     }
   }

@@ -248,6 +248,30 @@ BOOST_AUTO_TEST_CASE(AffixInclusionIsDecidedByTheAbstraction) {
   }
 }
 
+// A wrong cover proposal is refuted natively: every sample of ".{0,7}" lacks
+// a digit, so "no digit" matched them all and was asked to Z3 (sat, slow);
+// the mutated candidates ("0" for the last byte) refute it, while ".{0,9}"
+// stays proposed and proves "short" dead with no query about "nodigit".
+BOOST_AUTO_TEST_CASE(WrongCoverProposalIsRefutedNatively) {
+  const SafetySpec spec = Spec(R"({"tools": {
+    "update_password": {"args": {"password": "string"}}}, "forbidden": [], "benign": []})");
+  const VoterSet set = Voters(R"({"decider": {"kind": "all_of", "types": ["rules"]}, "voters": [
+    {"voter": "guard", "type": "rules", "default": "allow", "rules": [
+      {"id": "nodigit", "effect": "deny",
+       "when": {"not": {"arg": "password", "matches": ".*[0-9].*"}}},
+      {"id": "short", "effect": "deny", "when": {"arg": "password", "matches": ".{0,7}"}},
+      {"id": "long", "effect": "deny", "when": {"arg": "password", "matches": ".{0,9}"}}
+    ]}]})");
+  const std::vector<std::vector<size_t>> proposals =
+      CoverProposals(set.voters[0], 1, spec.tools, 2);
+  BOOST_CHECK(proposals == std::vector<std::vector<size_t>>({{2}}));
+  const ValidationReport report = MustValidate(set, spec, VerifyOptions{});
+  BOOST_CHECK(Names(report.dead_rules) == std::set<std::string>({"guard/short"}));
+  BOOST_CHECK(report.undecided_rules.empty());
+  for (const QueryStat& query : report.queries)
+    BOOST_CHECK_MESSAGE(query.name.find("short.nodigit") == std::string::npos, query.name);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
