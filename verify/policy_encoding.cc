@@ -445,14 +445,13 @@ z3::expr ActionEncoding::EncodeOp(const Condition& condition, const ArgVar& var)
       RecordAtom(var, condition.op, operand.get<std::string>(), atom);
       return atom;
     }
-    case ArgOp::kMatches:
+    case ArgOp::kMatches: {
       LOGACT_ASSERT(condition.regex != nullptr);
       if (!is_string) return ctx_.bool_val(false);
-      {
-        const z3::expr atom = z3::in_re(var.value, EncodeRegex(ctx_, condition.regex->root()));
-        RecordAtom(var, ArgOp::kMatches, "", atom);
-        return atom;
-      }
+      const z3::expr atom = z3::in_re(var.value, EncodeRegex(ctx_, condition.regex->root()));
+      RecordAtom(var, ArgOp::kMatches, "", atom);
+      return atom;
+    }
     case ArgOp::kExists:
       break;
   }

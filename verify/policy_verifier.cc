@@ -4,7 +4,6 @@
 // reuse the same terms).
 #include "verify/policy_verifier.h"
 
-#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -362,9 +361,6 @@ std::optional<Counterexample> NativeUseless(const VoterSet& set, const SafetySpe
   return std::nullopt;
 }
 
-// `query` with the tool fixed, per tool, simplified; tools where it
-// simplifies to false are left out (Z3's simplifier preserves equivalence,
-// so an empty list proves the query unsatisfiable).
 // `query` with the tool fixed to index `t`, simplified.
 z3::expr ForTool(z3::context& ctx, const ActionEncoding& action, const z3::expr& query, size_t t) {
   z3::expr_vector from(ctx);
@@ -374,6 +370,9 @@ z3::expr ForTool(z3::context& ctx, const ActionEncoding& action, const z3::expr&
   return z3::expr(query).substitute(from, to).simplify();
 }
 
+// `query` with the tool fixed, per tool, simplified; tools where it
+// simplifies to false are left out (Z3's simplifier preserves equivalence,
+// so an empty list proves the query unsatisfiable).
 std::vector<std::pair<std::string, z3::expr>> PerTool(z3::context& ctx,
                                                       const ActionEncoding& action,
                                                       const z3::expr& query) {
@@ -408,18 +407,19 @@ Result<std::vector<std::pair<std::string, z3::expr>>> Unrefuted(
   // tools left.
   std::vector<std::pair<std::string, z3::expr>> kept;
   *parts = 0;
-  const std::vector<std::pair<std::string, z3::expr>> abstract =
-      PerTool(ctx, action, action.AbstractStrings(with_lemmas));
-  for (const auto& [tool, part] : abstract) {
+  const z3::expr abstract = action.AbstractStrings(with_lemmas);
+  const std::vector<std::string>& tools = action.tool_names();
+  for (size_t t = 0; t < tools.size(); ++t) {
+    const z3::expr abstract_part = ForTool(ctx, action, abstract, t);
+    if (abstract_part.is_false()) continue;
     ++*parts;
-    LOGACT_ASSIGN_OR_RETURN(Outcome outcome, runner.Run("abstract." + name + "." + tool, part,
-                                                        limits::kPolicyCoverQueryTimeoutMs));
+    const z3::expr on_tool = action.tool() == static_cast<int>(t);
+    LOGACT_ASSIGN_OR_RETURN(
+        Outcome outcome, runner.Run("abstract." + name + "." + tools[t], abstract_part && on_tool,
+                                    limits::kPolicyCoverQueryTimeoutMs));
     if (outcome.result == z3::unsat) continue;
-    const std::vector<std::string>& tools = action.tool_names();
-    const size_t t =
-        static_cast<size_t>(std::find(tools.begin(), tools.end(), tool) - tools.begin());
-    z3::expr fixed = ForTool(ctx, action, with_lemmas, t);
-    if (!fixed.is_false()) kept.emplace_back(tool, fixed && action.tool() == static_cast<int>(t));
+    const z3::expr fixed = ForTool(ctx, action, with_lemmas, t);
+    if (!fixed.is_false()) kept.emplace_back(tools[t], fixed && on_tool);
   }
   return kept;
 }
@@ -434,14 +434,13 @@ enum class RuleStatus : uint8_t { kDead, kLive, kUndecided };
 struct FixedVoter {
   std::vector<std::vector<z3::expr>> matches;  // [tool][rule]
   std::vector<z3::expr> sensitive;             // [tool]
-  std::vector<z3::expr> whole;                 // {sensitive}, not fixed
+  z3::expr whole;                              // sensitive, not fixed
 };
 
 FixedVoter FixVoter(z3::context& ctx, const ActionEncoding& action,
                     const VoterSetEncoding& encoding, size_t v, size_t rules,
                     const z3::expr& sensitive) {
-  FixedVoter out;
-  out.whole.push_back(sensitive);
+  FixedVoter out{.matches = {}, .sensitive = {}, .whole = sensitive};
   for (size_t t = 0; t < action.tool_names().size(); ++t) {
     std::vector<z3::expr> matches;
     for (size_t r = 0; r < rules; ++r)
@@ -468,12 +467,6 @@ z3::expr FixedChanges(z3::context& ctx, const ActionEncoding& action,
   return parts.empty() ? ctx.bool_val(false) : z3::mk_or(parts);
 }
 
-// Whether rule r is implied by another rule of its voter that makes it dead
-// (a deny rule for a deny rule, any rule for an allow rule; see
-// CoverProposals): `r ∧ ¬other` unsat on every tool proves that wherever r
-// matches, the other rule does too, so r's removal never changes the verdict
-// (VoterSetEncoding::RuleChanges requires ¬other). Much smaller than the
-// full dead-rule query, which negates every other rule of the voter.
 // Whether `r ∧ ¬others` is unsat on every tool: kYes proved, kNo a tool
 // is sat, kUnknown a time-out (of `timeout_ms`).
 Result<Answer> CoverHolds(z3::context& ctx, ActionEncoding& action,
@@ -498,6 +491,12 @@ Result<Answer> CoverHolds(z3::context& ctx, ActionEncoding& action,
   return answer;
 }
 
+// Whether rule r is implied by another rule of its voter that makes it dead
+// (a deny rule for a deny rule, any rule for an allow rule; see
+// CoverProposals): `r ∧ ¬other` unsat on every tool proves that wherever r
+// matches, the other rule does too, so r's removal never changes the verdict
+// (VoterSetEncoding::RuleChanges requires ¬other). Much smaller than the
+// full dead-rule query, which negates every other rule of the voter.
 Result<bool> Covered(z3::context& ctx, ActionEncoding& action, const VoterSetEncoding& encoding,
                      const VoterSet& set, size_t v, size_t r, QueryRunner& runner,
                      ValidationReport* report) {
@@ -543,9 +542,8 @@ Result<RuleStatus> RuleWithZ3(z3::context& ctx, ActionEncoding& action,
   size_t parts = 0;
   std::vector<std::pair<std::string, z3::expr>> per_tool;
   if (!FixedChanges(ctx, action, encoding, fixed, v, r).is_false()) {
-    LOGACT_ASSIGN_OR_RETURN(per_tool,
-                            Unrefuted(ctx, action, runner, "dead." + rule_name,
-                                      encoding.RuleChanges(v, r) && fixed.whole[0], &parts));
+    LOGACT_ASSIGN_OR_RETURN(per_tool, Unrefuted(ctx, action, runner, "dead." + rule_name,
+                                                encoding.RuleChanges(v, r) && fixed.whole, &parts));
   }
   if (parts == 0) {
     ++report->timings.dead_simplified;
