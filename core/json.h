@@ -8,7 +8,9 @@
 
 #include <cstddef>
 #include <nlohmann/json.hpp>
+#include <algorithm>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace logact {
@@ -18,6 +20,15 @@ using Json = nlohmann::json;
 // This is also the "intent text" of SPEC §6 when applied to an action.
 inline std::string CompactJson(const Json& value) {
   return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+// Whether `text` is printable ASCII without '"' or '\\': such a string is
+// written in JSON as itself between quotes (a sufficient test; valid UTF-8
+// is too, but only nlohmann validates it). Hot paths write or read such
+// strings directly and leave every other string to nlohmann.
+inline bool IsPlainJsonString(std::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\'; });
 }
 
 // 1-based line and column of byte `offset` in `text`, for parse-error

@@ -39,9 +39,7 @@ std::optional<VoteDecision> ParsePlainLlmVote(std::string_view text) {
   }
   if (!text.starts_with(kReason)) return std::nullopt;
   text.remove_prefix(kReason.size());
-  for (char c : text) {
-    if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') return std::nullopt;
-  }
+  if (!IsPlainJsonString(text)) return std::nullopt;
   decision.reason = std::string(text);
   if (decision.reason.empty()) decision.reason = decision.approve ? "llm approved" : "llm denied";
   return decision;

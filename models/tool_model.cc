@@ -1,6 +1,5 @@
 #include "models/tool_model.h"
 
-#include <algorithm>
 #include <limits>
 #include <utility>
 
@@ -58,14 +57,8 @@ ToolOutcome ToolModel::Failed(const std::string& message) {
   // A message of printable ASCII without '"' or '\\' needs no escaping: its
   // CompactJson is written directly (a failed tool call is common in long
   // runs); anything else goes through the JSON writer.
-  const bool plain = std::all_of(message.begin(), message.end(), [](char c) {
-    return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\';
-  });
-  if (plain) {
-    outcome.output.reserve(message.size() + 12);
-    outcome.output = "{\"error\":\"";
-    outcome.output += message;
-    outcome.output += "\"}";
+  if (IsPlainJsonString(message)) {
+    outcome.output = "{\"error\":\"" + message + "\"}";
   } else {
     outcome.output = CompactJson(Json{{"error", message}});
   }

@@ -1,9 +1,13 @@
-// Tests for models/environment_model.h: the state digest and the schema JSON.
+// Tests for models/environment_model.h (the state digest, the schema JSON) and
+// models/tool_model.h's failed outcome.
 #include "models/environment_model.h"
 
 #include <boost/test/unit_test.hpp>
+#include <string>
+#include <vector>
 
 #include "core/safety_spec.h"
+#include "models/tool_model.h"
 
 namespace logact::models {
 namespace {
@@ -39,6 +43,24 @@ BOOST_AUTO_TEST_CASE(SchemasJsonRoundTrips) {
   BOOST_TEST(schemas->at("a").idempotent);
   BOOST_TEST(!schemas->at("b").idempotent);
   BOOST_TEST(!schemas->at("b").writes);
+}
+
+// Failed is for models (protected): this exposes it to the test.
+struct FailedOf : ToolModel {
+  using ToolModel::Failed;
+};
+
+// A failed outcome's output is CompactJson({"error": message}) for every message,
+// including the plain ones written without the JSON writer.
+BOOST_AUTO_TEST_CASE(FailedOutputIsTheCompactJsonOfTheError) {
+  const std::vector<std::string> messages = {
+      "",          "no such file", "quote \" inside", "back\\slash",
+      "tab\there", "h\xc3\xa9llo", "bad \xff byte",   std::string("nul\0in", 6)};
+  for (const std::string& message : messages) {
+    const ToolOutcome outcome = FailedOf::Failed(message);
+    BOOST_CHECK(!outcome.ok);
+    BOOST_CHECK_EQUAL(outcome.output, CompactJson(Json{{"error", message}}));
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
