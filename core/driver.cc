@@ -13,6 +13,7 @@
 #include "core/inference_format.h"
 #include "core/limits.h"
 #include "core/play_log.h"
+#include "core/recent_values.h"
 #include "core/snapshot_codec.h"
 
 namespace logact {
@@ -62,17 +63,10 @@ struct Driver::State {
   // ... parsed once when played (Act reuses it), and whether it is an action.
   std::shared_ptr<const Result<InferenceOutcome>> unacted_outcome;
   bool unacted_is_action = false;
-  // The last kParsedRepliesMax distinct replies with their parsed form: a
-  // plan's replies repeat from task to task, and parsing is a pure function
-  // of the text, so a reply seen recently is not parsed again (not
-  // replicated state: it only saves work; a ring, replaced oldest first).
-  static constexpr size_t kParsedRepliesMax = 8;
-  struct ParsedReply {
-    std::string text;
-    std::shared_ptr<const Result<InferenceOutcome>> outcome;
-  };
-  std::vector<ParsedReply> parsed_replies;
-  size_t parsed_next = 0;                    // the ring slot replaced next
+  // The last 8 distinct replies with their parsed form: a plan's replies
+  // repeat from task to task, and parsing is a pure function of the text, so
+  // a reply seen recently is not parsed again (it only saves work).
+  RecentValues<std::string, std::shared_ptr<const Result<InferenceOutcome>>, 8> parsed_replies;
   int64_t malformed_streak = 0;              // consecutive malformed inf_outs
   std::map<Position, IntentStatus> intents;  // live intents
   std::set<Position> open;                   // live intents not resolved: in flight
@@ -218,17 +212,12 @@ void Driver::State::Play(const Entry& entry) {
 }
 
 std::shared_ptr<const Result<InferenceOutcome>> Driver::State::ParseReply(const std::string& text) {
-  for (const ParsedReply& parsed : parsed_replies) {
-    if (parsed.text == text) return parsed.outcome;
+  if (const auto* parsed =
+          parsed_replies.Find([&](const std::string& seen) { return seen == text; })) {
+    return *parsed;
   }
-  auto outcome = std::make_shared<const Result<InferenceOutcome>>(ParseInferenceOutput(text));
-  if (parsed_replies.size() < kParsedRepliesMax) {
-    parsed_replies.push_back({text, outcome});
-  } else {
-    parsed_replies[parsed_next] = {text, outcome};
-    parsed_next = (parsed_next + 1) % kParsedRepliesMax;
-  }
-  return outcome;
+  return parsed_replies.Remember(
+      text, std::make_shared<const Result<InferenceOutcome>>(ParseInferenceOutput(text)));
 }
 
 void Driver::State::SetUnacted(const std::string& text) {

@@ -142,20 +142,12 @@ LlmVotingLogic::LlmVotingLogic(std::string principal, Llm* llm)
 }
 
 const std::string& LlmVotingLogic::ActionText(const Action& action) {
-  for (const CachedText& cached : texts_) {
-    if (cached.action.tool == action.tool && SameJson(cached.action.args, action.args)) {
-      return cached.text;
-    }
+  if (const std::string* text = texts_.Find([&](const Action& seen) {
+        return seen.tool == action.tool && SameJson(seen.args, action.args);
+      })) {
+    return *text;
   }
-  CachedText fresh{action, action.ToText()};
-  if (texts_.size() < kTextsMax) {
-    texts_.push_back(std::move(fresh));
-    return texts_.back().text;
-  }
-  const size_t slot = texts_next_;
-  texts_next_ = (texts_next_ + 1) % kTextsMax;
-  texts_[slot] = std::move(fresh);
-  return texts_[slot].text;
+  return texts_.Remember(action, action.ToText());
 }
 
 VoteDecision LlmVotingLogic::Judge(Position pos, const IntentPayload& intent) {

@@ -27,6 +27,7 @@
 #include "core/fencing.h"
 #include "core/llm.h"
 #include "core/policy_state.h"
+#include "core/recent_values.h"
 #include "core/voter_config.h"
 
 namespace logact {
@@ -71,18 +72,12 @@ class LlmVotingLogic : public VotingLogic {
   VoteDecision Judge(Position pos, const IntentPayload& intent) override;
 
  private:
-  // action.ToText(), remembered for the last kTextsMax distinct actions: the
-  // same actions come back task after task, and the text is a pure function
-  // of the action (matched exactly: same JSON types, 1 is not 1.0), so a
+  // action.ToText(), remembered for the last 8 distinct actions: the same
+  // actions come back task after task, and the text is a pure function of
+  // the action (matched exactly: same JSON types, 1 is not 1.0), so a
   // remembered text changes no prompt. Not replicated state.
   const std::string& ActionText(const Action& action);
-  static constexpr size_t kTextsMax = 8;
-  struct CachedText {
-    Action action;
-    std::string text;
-  };
-  std::vector<CachedText> texts_;
-  size_t texts_next_ = 0;  // the slot replaced next once texts_ is full
+  RecentValues<Action, std::string, 8> texts_;
 
   std::string principal_;
   Llm* llm_;
