@@ -48,6 +48,19 @@ class ResetOnExit {
   sqlite3_stmt* statement_;
 };
 
+// Sets a flag for the lifetime of a scope: SqliteBus::scanning_ while
+// ForEachEntry steps scan_, whichever way it returns.
+class ScopedFlag {
+ public:
+  explicit ScopedFlag(bool* flag) : flag_(flag) { *flag_ = true; }
+  ~ScopedFlag() { *flag_ = false; }
+  ScopedFlag(const ScopedFlag&) = delete;
+  ScopedFlag& operator=(const ScopedFlag&) = delete;
+
+ private:
+  bool* flag_;
+};
+
 StatusCode CodeForSqlite(int extended_code) {
   switch (extended_code & 0xff) {
     case SQLITE_BUSY:
@@ -397,8 +410,8 @@ Status SqliteBus::ForEachEntry(Position* played, Position end, TypeFilter filter
   // One statement steps over the whole range (one read transaction, one
   // query plan), instead of a query per page of kPollEntriesMax entries.
   // *played moves only when this returns, as in the paging default.
-  scanning_ = true;
   ResetOnExit reset(scan_);
+  ScopedFlag scanning(&scanning_);
   BindRange(scan_, *played, end, filter, /*limit=*/-1);
   Position next = *played;  // every matching row of [*played, next) was visited
   int rc;
@@ -406,14 +419,12 @@ Status SqliteBus::ForEachEntry(Position* played, Position end, TypeFilter filter
     Result<Entry> entry = RowToEntry(scan_);
     if (!entry.has_value()) {
       *played = sqlite3_column_int64(scan_, 0);  // the damaged row is not played
-      scanning_ = false;
       return entry.error();
     }
     LOGACT_ASSERT_GE(entry->pos, next);
     visit(*entry);
     next = entry->pos + 1;
   }
-  scanning_ = false;
   *played = next;
   if (rc != SQLITE_DONE) {
     return Error("read [" + std::to_string(next) + ", " + std::to_string(end) + ")");

@@ -344,8 +344,9 @@ Result<TraceRecord> ParseRecordLine(std::string_view line, int64_t line_number, 
   // declines everything else, other record kinds and bad input above all, and
   // the JSON tree below handles those and words their errors.
   Entry entry;
-  if (TryDecodeEntryText(line, kEntryRecordDecodeOptions, &entry))
+  if (TryDecodeEntryText(line, kEntryRecordDecodeOptions, &entry)) {
     return TraceRecord(std::move(entry));
+  }
   Json json;
   if (std::optional<FieldError> field_error = ParseObject(line, &json)) {
     *error = MakeError(line_number, std::move(*field_error));
