@@ -14,6 +14,8 @@
 #include "core/entry_text_decoder.h"
 
 #include <array>
+#include <bit>
+#include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -75,11 +77,13 @@ int32_t Hex4(const char* p) {
   return unit;
 }
 
-// Whether any of the eight bytes of `word` needs a closer look inside a
-// string: '"', '\\', a control character (< 0x20) or a non-ASCII byte. Exact
-// for "any" (the borrow tricks only blur which byte), so a false answer lets
-// the scanner skip eight plain bytes at once.
-bool NeedsLook(uint64_t word) {
+// The bytes of `word` (on a little-endian host byte i is bits 8i..8i+7) that need
+// a closer look inside a string: '"', '\\', a control character (< 0x20) or a
+// non-ASCII byte, as the high bit of each such byte. Exact for "any" and for
+// the lowest such byte (a borrow only blurs the bytes above a flagged one),
+// so zero lets the scanner skip eight plain bytes at once, and otherwise it
+// can jump straight to the first byte to look at.
+uint64_t LookBits(uint64_t word) {
   constexpr uint64_t kOnes = 0x0101010101010101u;
   constexpr uint64_t kHigh = 0x8080808080808080u;
   const uint64_t quote = word ^ (kOnes * '"');
@@ -87,7 +91,7 @@ bool NeedsLook(uint64_t word) {
   const uint64_t zero_quote = (quote - kOnes) & ~quote;
   const uint64_t zero_backslash = (backslash - kOnes) & ~backslash;
   const uint64_t control = word - kOnes * 0x20;  // high bit set where byte < 0x20 (or borrow)
-  return ((zero_quote | zero_backslash | control | word) & kHigh) != 0;
+  return (zero_quote | zero_backslash | control | word) & kHigh;
 }
 
 // A cursor over the text. Every method returns false on anything it does not
@@ -98,7 +102,8 @@ class Scanner {
       : p_(text.data()), end_(text.data() + text.size()), depth_max_(depth_max) {}
 
   void SkipSpace() {
-    while (p_ < end_ && IsSpace(*p_)) ++p_;
+    // Most calls stop at once on a byte above ' ': one test for those.
+    while (p_ < end_ && static_cast<unsigned char>(*p_) <= ' ' && IsSpace(*p_)) ++p_;
   }
   bool AtEnd() const { return p_ == end_; }
   bool Peek(char c) const { return p_ < end_ && *p_ == c; }
@@ -141,7 +146,13 @@ bool Scanner::String(std::string_view* raw, bool* escaped) {
     while (end_ - p_ >= 8) {
       uint64_t word;
       std::memcpy(&word, p_, 8);
-      if (NeedsLook(word)) break;
+      const uint64_t look = LookBits(word);
+      if (look != 0) {
+        // Skip to the first byte to look at (on a big-endian host the borrows
+        // blur the first bytes instead: look from the word's start there).
+        if constexpr (std::endian::native == std::endian::little) p_ += std::countr_zero(look) / 8;
+        break;
+      }
       p_ += 8;
     }
     if (p_ == end_) return false;
@@ -460,16 +471,30 @@ bool ReadJsonObject(std::string_view raw, Json* out, size_t depth) {
   std::array<Member, kMembersMax> members;
   size_t count = 0;
   if (!scanner.Object(0, members, &count) || !scanner.AtEnd()) return false;
-  Json object = Json::object();
+  // Built in *out (on a decline the caller overwrites it): an Action's args
+  // are an empty object already, whose allocation is reused.
+  if (!out->is_object() || !out->empty()) *out = Json::object();
+  Json& object = *out;
   for (size_t i = 0; i < count; ++i) {
     const Member& member = members[i];
-    std::string key(member.key);
-    if (object.contains(key)) return false;
     Json value;
     if (!ReadJson(member.value, &value, depth + 1)) return false;
-    object.emplace(std::move(key), std::move(value));
+    if (!object.emplace(std::string(member.key), std::move(value)).second) return false;
   }
-  *out = std::move(object);
+  return true;
+}
+
+// A number written with a fraction or an exponent (the scanner validated the
+// JSON grammar), as the double nlohmann reads: its lexer calls strtod, and
+// both strtod and from_chars round correctly to the nearest double. Numbers
+// out of range (nlohmann reports an overflow, from_chars an error) and
+// integers too large for int64 (nlohmann may store them unsigned) decline.
+bool ReadFloat(std::string_view raw, Json* out) {
+  if (raw.find_first_of(".eE") == std::string_view::npos) return false;
+  double number = 0;
+  const auto [end, error] = std::from_chars(raw.data(), raw.data() + raw.size(), number);
+  if (error != std::errc() || end != raw.data() + raw.size()) return false;
+  *out = number;
   return true;
 }
 
@@ -498,6 +523,7 @@ bool ReadJson(const Value& value, Json* out, size_t depth) {
       return true;
     case Kind::kOther:
       if (value.raw.front() == '{' && ReadJsonObject(value.raw, out, depth)) return true;
+      if (ReadFloat(value.raw, out)) return true;
       *out = Json::parse(value.raw, nullptr, /*allow_exceptions=*/false);
       return !out->is_discarded();
   }
@@ -606,42 +632,43 @@ struct PayloadOffer {
   }
 };
 
-// A fresh payload of `type`'s alternative, and the bits of its required
-// fields (PayloadOffer's bits; optional fields have the higher bits).
-Payload EmptyPayload(EntryType type, uint32_t* required) {
+// Makes *payload a fresh payload of `type`'s alternative, built in place (no
+// temporary to move), and returns the bits of its required fields
+// (PayloadOffer's bits; optional fields have the higher bits).
+uint32_t ResetPayload(EntryType type, Payload* payload) {
   switch (type) {
     case EntryType::kMail:
-      *required = 0x3;
-      return MailPayload{};
+      payload->emplace<MailPayload>();
+      return 0x3;
     case EntryType::kInfIn:
     case EntryType::kInfOut:
-      *required = 0x3;
-      return InferencePayload{};
+      payload->emplace<InferencePayload>();
+      return 0x3;
     case EntryType::kIntent:
-      *required = 0x7;
-      return IntentPayload{};
+      payload->emplace<IntentPayload>();
+      return 0x7;
     case EntryType::kVote:
-      *required = 0x1F;
-      return VotePayload{};
+      payload->emplace<VotePayload>();
+      return 0x1F;
     case EntryType::kCommit:
     case EntryType::kAbort:
-      *required = 0x3;  // timeout is optional
-      return DecisionPayload{};
+      payload->emplace<DecisionPayload>();
+      return 0x3;  // timeout is optional
     case EntryType::kResult:
-      *required = 0x7;  // restart is optional
-      return ResultPayload{};
+      payload->emplace<ResultPayload>();
+      return 0x7;  // restart is optional
     case EntryType::kElect:
-      *required = 0x3;
-      return ElectPayload{};
+      payload->emplace<ElectPayload>();
+      return 0x3;
     case EntryType::kPolicy:
-      *required = 0x3;  // decider and voters are optional
-      return PolicyPayload{};
+      payload->emplace<PolicyPayload>();
+      return 0x3;  // decider and voters are optional
     case EntryType::kOutput:
-      *required = 0x1;
-      return OutputPayload{};
+      payload->emplace<OutputPayload>();
+      return 0x1;
   }
   LOGACT_ASSERT(false);
-  return MailPayload{};
+  return 0;
 }
 
 // Header bits, beside the payload's in a separate word.
@@ -670,23 +697,37 @@ Offer OfferHeader(const Member& m, const EntryTextDecodeOptions& options, uint32
                   Entry* entry) {
   uint32_t bit = 0;
   bool ok = false;
-  if (m.key == "pos") {
-    bit = kSeenPos;
-    ok = ReadInt(m.value, &entry->pos);
-  } else if (m.key == "ts") {
-    bit = kSeenTs;
-    ok = ReadInt(m.value, &entry->ts);
-  } else if (m.key == "type") {
-    bit = kSeenType;
-    ok = true;  // read before the members are offered
-  } else if (m.key == "author") {
-    bit = kSeenAuthor;
-    ok = ReadString(m.value, &entry->author);
-  } else if (m.key == "kind") {
-    bit = kSeenKind;
-    ok = AcceptKind(m.value, options);
-  } else {
-    return Offer::kUnknown;
+  // Dispatched on the key's length first: every member of every entry comes
+  // here, and most are payload fields that no header name matches.
+  switch (m.key.size()) {
+    case 2:
+      if (m.key != "ts") return Offer::kUnknown;
+      bit = kSeenTs;
+      ok = ReadInt(m.value, &entry->ts);
+      break;
+    case 3:
+      if (m.key != "pos") return Offer::kUnknown;
+      bit = kSeenPos;
+      ok = ReadInt(m.value, &entry->pos);
+      break;
+    case 4:
+      if (m.key == "type") {
+        bit = kSeenType;
+        ok = true;  // read before the members are offered
+      } else if (m.key == "kind") {
+        bit = kSeenKind;
+        ok = AcceptKind(m.value, options);
+      } else {
+        return Offer::kUnknown;
+      }
+      break;
+    case 6:
+      if (m.key != "author") return Offer::kUnknown;
+      bit = kSeenAuthor;
+      ok = ReadString(m.value, &entry->author);
+      break;
+    default:
+      return Offer::kUnknown;
   }
   if ((*seen & bit) != 0) return Offer::kDecline;
   *seen |= bit;
@@ -725,8 +766,7 @@ bool DecodeMembers(std::span<const Member> members, const EntryTextDecodeOptions
   const std::optional<EntryType> type = FindType(members);
   if (!type.has_value()) return false;
   entry->type = *type;
-  uint32_t payload_required = 0;
-  entry->payload = EmptyPayload(*type, &payload_required);
+  const uint32_t payload_required = ResetPayload(*type, &entry->payload);
   entry->extra = Json();
   uint32_t header_seen = 0;
   uint32_t payload_seen = 0;

@@ -11,7 +11,9 @@
 #include <rapidcheck.h>
 #include <rapidcheck/boost_test.h>
 
+#include <bit>
 #include <boost/test/unit_test.hpp>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -54,6 +56,10 @@ bool SameJson(const Json& a, const Json& b) {
       if (!SameJson(a[i], b[i])) return false;
     }
     return true;
+  }
+  // Floats bit for bit: 0.0 == -0.0, but the decoders must not differ there either.
+  if (a.is_number_float()) {
+    return std::bit_cast<uint64_t>(a.get<double>()) == std::bit_cast<uint64_t>(b.get<double>());
   }
   return a == b;
 }
@@ -467,6 +473,82 @@ BOOST_AUTO_TEST_CASE(MatchesNumbersAtTheLimits) {
                             R"([1,{"a":[null,true,false,"x"]}])", "01", "1.", "[1,]", "{\"a\"}"}) {
     const Outcome outcome = Compare(kHead + R"("from":"f","body":"b","x":)" + value + "}");
     BOOST_CHECK_MESSAGE(outcome.agree, std::string(value) + ": " + outcome.why);
+  }
+}
+
+// Numbers with a fraction or an exponent are read by the fast path itself
+// (from_chars, not nlohmann's strtod): bit for bit the same double, including
+// hard roundings, subnormals and the limits, and the nlohmann path's words
+// for overflow. In an action's args (the common case) and in extra.
+BOOST_AUTO_TEST_CASE(MatchesFloatsBitForBit) {
+  const std::string intent_head =
+      R"({"pos":4,"ts":0,"type":"intent","author":"driver/agent","action":{"args":{"amount":)";
+  const std::string intent_tail =
+      R"(,"to":"DE89"},"tool":"send_money"},"driver":"agent","epoch":1})";
+  for (const char* value : {"112.5",
+                            "0.1",
+                            "-0.0",
+                            "0.0",
+                            "-0e0",
+                            "1e0",
+                            "1E-7",
+                            "1.5e+300",
+                            "0.30000000000000004",
+                            "2.2250738585072011e-308",
+                            "2.2250738585072014e-308",
+                            "4.9e-324",
+                            "5e-324",
+                            "2.4703282292062327e-324",
+                            "2.4703282292062328e-324",
+                            "1e-400",
+                            "-1e-400",
+                            "1.7976931348623157e308",
+                            "1.7976931348623158e308",
+                            "1.7976931348623159e308",
+                            "1e309",
+                            "-1e309",
+                            "9007199254740993.0",
+                            "123456789012345678901234567890.5",
+                            "1.00000000000000011102230246251565404236316680908203125",
+                            "1.00000000000000011102230246251565404236316680908203126",
+                            "1.",
+                            "1.e5",
+                            ".5",
+                            "1e",
+                            "1e+",
+                            "-.5",
+                            "00.5",
+                            "1.5.5",
+                            "1e5e5"}) {
+    const std::string in_args = intent_head + value + intent_tail;
+    Outcome outcome = Compare(in_args);
+    BOOST_CHECK_MESSAGE(outcome.agree, in_args + ": " + outcome.why);
+    const std::string in_extra = kHead + R"("from":"f","body":"b","x":)" + value + "}";
+    outcome = Compare(in_extra);
+    BOOST_CHECK_MESSAGE(outcome.agree, in_extra + ": " + outcome.why);
+  }
+  // The fast path takes them (the point of reading them itself).
+  CheckAgrees(intent_head + "112.5" + intent_tail, true);
+  CheckAgrees(intent_head + "2.4703282292062328e-324" + intent_tail, true);
+}
+
+// Any finite double, written as EncodeEntry does and in printf's forms with
+// every precision, decodes to the double nlohmann reads.
+RC_BOOST_PROP(AgreesOnGeneratedFloats, ()) {
+  const auto bits = *rc::gen::arbitrary<uint64_t>();
+  const auto number = std::bit_cast<double>(bits);
+  RC_PRE(std::isfinite(number));
+  const int precision = *rc::gen::inRange(0, 25);
+  const char* format = *rc::gen::element("%.*e", "%.*g", "%.*E", "%.*f");
+  std::vector<char> buffer(400);
+  std::snprintf(buffer.data(), buffer.size(), format, precision, number);
+  for (const std::string& value : {Json(number).dump(), std::string(buffer.data())}) {
+    const Outcome outcome = Compare(kHead + R"("from":"f","body":"b","x":)" + value + "}");
+    RC_ASSERT(outcome.agree);
+    const Outcome in_args =
+        Compare(R"({"pos":4,"ts":0,"type":"intent","author":"d/a","action":{"args":{"n":)" + value +
+                R"(},"tool":"t"},"driver":"a","epoch":1})");
+    RC_ASSERT(in_args.agree);
   }
 }
 
