@@ -107,6 +107,12 @@ inline constexpr int64_t kPolicyCoverQueryTimeoutMs = 1'000;
 // a right one; proposals left unknown get kPolicyCoverQueryTimeoutMs after.
 inline constexpr int64_t kPolicyCoverQuickTimeoutMs = 100;
 static_assert(kPolicyCoverQuickTimeoutMs < kPolicyCoverQueryTimeoutMs);
+// String lemmas of the dead-rule abstraction (verify/byte_automaton.h): a
+// regex whose byte NFA has more states, or a pair of conditions whose product
+// needs more states to explore, gets no inclusion/disjointness lemma (the
+// query is then asked to Z3 as before).
+inline constexpr size_t kPolicyLemmaNfaStatesMax = 2'000;
+inline constexpr size_t kPolicyLemmaProductStatesMax = 4'000;
 
 // Probes the mock LLM asks after an executor restart marker before it stops
 // probing and re-proposes the interrupted action (sim/mock_llm.h): a probe

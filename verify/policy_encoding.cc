@@ -10,6 +10,7 @@
 #include <set>
 
 #include "core/assert.h"
+#include "core/limits.h"
 
 namespace logact::verify {
 namespace {
@@ -305,13 +306,57 @@ std::set<unsigned> SubtermIds(const z3::expr& root) {
 }  // namespace
 
 void ActionEncoding::RecordAtom(const ArgVar& var, ArgOp op, const std::string& literal,
-                                const z3::expr& atom) {
+                                const z3::expr& atom, const RegexNode* regex) {
   auto& [tool, atoms] = affix_atoms_[var.value.id()];
   tool = var.tool;
   const bool known = std::any_of(atoms.begin(), atoms.end(), [&](const AffixAtom& other) {
     return other.atom.id() == atom.id();
   });
-  if (!known) atoms.push_back(AffixAtom{op, literal, atom});
+  if (known) return;
+  std::shared_ptr<const ByteNfa> nfa;
+  if (regex != nullptr) {
+    if (std::optional<ByteNfa> built = ByteNfa::Of(*regex, limits::kPolicyLemmaNfaStatesMax)) {
+      nfa = std::make_shared<const ByteNfa>(std::move(*built));
+    }
+  } else {
+    nfa = std::make_shared<const ByteNfa>(
+        ByteNfa::Affix(literal, op != ArgOp::kPrefix, op != ArgOp::kSuffix));
+  }
+  atoms.push_back(AffixAtom{op, literal, atom, std::move(nfa)});
+}
+
+z3::expr ActionEncoding::RegexLemmas(const z3::expr& query) const {
+  const std::set<unsigned> present = SubtermIds(query);
+  z3::expr_vector lemmas(ctx_);
+  for (const auto& [var, entry] : affix_atoms_) {
+    const auto& [tool, atoms] = entry;
+    std::vector<const AffixAtom*> used;
+    for (const AffixAtom& atom : atoms) {
+      if (atom.nfa != nullptr && present.contains(atom.atom.id())) used.push_back(&atom);
+    }
+    z3::expr_vector here(ctx_);
+    for (size_t i = 0; i < used.size(); ++i) {
+      for (size_t j = 0; j < used.size(); ++j) {
+        const AffixAtom& a = *used[i];
+        const AffixAtom& b = *used[j];
+        if (i == j || (a.op != ArgOp::kMatches && b.op != ArgOp::kMatches)) continue;
+        auto [it, fresh] = regex_relations_.emplace(std::make_pair(a.atom.id(), b.atom.id()), 0);
+        if (fresh) {
+          const size_t max = limits::kPolicyLemmaProductStatesMax;
+          if (Includes(*a.nfa, *b.nfa, max) == std::optional<bool>(true)) {
+            it->second = 1;
+          } else if (i < j && Disjoint(*a.nfa, *b.nfa, max) == std::optional<bool>(true)) {
+            it->second = -1;
+          }
+        }
+        if (it->second == 1) here.push_back(z3::implies(a.atom, b.atom));
+        if (it->second == -1) here.push_back(!(a.atom && b.atom));
+      }
+    }
+    if (!here.empty())
+      lemmas.push_back(z3::implies(tool_ == static_cast<int>(tool), z3::mk_and(here)));
+  }
+  return lemmas.empty() ? ctx_.bool_val(true) : z3::mk_and(lemmas);
 }
 
 z3::expr ActionEncoding::AbstractStrings(const z3::expr& query) const {
@@ -449,7 +494,7 @@ z3::expr ActionEncoding::EncodeOp(const Condition& condition, const ArgVar& var)
       LOGACT_ASSERT(condition.regex != nullptr);
       if (!is_string) return ctx_.bool_val(false);
       const z3::expr atom = z3::in_re(var.value, EncodeRegex(ctx_, condition.regex->root()));
-      RecordAtom(var, ArgOp::kMatches, "", atom);
+      RecordAtom(var, ArgOp::kMatches, "", atom, &condition.regex->root());
       return atom;
     }
     case ArgOp::kExists:

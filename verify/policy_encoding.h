@@ -41,6 +41,7 @@
 #include <z3++.h>
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,6 +50,7 @@
 #include "core/entry.h"
 #include "core/safety_spec.h"
 #include "core/voter_config.h"
+#include "verify/byte_automaton.h"
 
 namespace logact::verify {
 
@@ -88,6 +90,15 @@ class ActionEncoding {
   // propositional. Each lemma follows from the literals alone (substring
   // and prefix relations), see AffixImplies in the .cc.
   z3::expr AffixLemmas(const z3::expr& query) const;
+  // Inclusion and disjointness lemmas between the string memberships of one
+  // argument that occur in `query` where one of them is a `matches` (the
+  // pairs AffixLemmas leaves out), decided natively on byte automata
+  // (verify/byte_automaton.h) and cached per pair: [A-Za-z0-9]{11,16}
+  // implies [A-Za-z0-9]{9,16}, (urgent|asap)-11.* implies (urgent|asap)-1.*.
+  // Valid on byte strings, the only values an action carries, so they are
+  // conjoined with the string abstraction only (unsat there proves that no
+  // action satisfies `query`), never with a real query.
+  z3::expr RegexLemmas(const z3::expr& query) const;
   // `query` with every prefix/suffix/contains/matches membership replaced by
   // a fresh Boolean (the same atom by the same Boolean): an over-approximation
   // without regexes, so "unsat" for it (with AffixLemmas conjoined before)
@@ -112,10 +123,12 @@ class ActionEncoding {
     ArgOp op;
     std::string literal;
     z3::expr atom;
+    std::shared_ptr<const ByteNfa> nfa;  // its language; null when too large
   };
   z3::expr EncodeArg(const Condition& condition);
   z3::expr EncodeOp(const Condition& condition, const ArgVar& var);
-  void RecordAtom(const ArgVar& var, ArgOp op, const std::string& literal, const z3::expr& atom);
+  void RecordAtom(const ArgVar& var, ArgOp op, const std::string& literal, const z3::expr& atom,
+                  const RegexNode* regex = nullptr);
 
   z3::context& ctx_;
   const ToolSchemas& schemas_;
@@ -126,6 +139,9 @@ class ActionEncoding {
   // Per string variable (its Z3 id, with its tool index): the affix atoms
   // encoded on it, without duplicates (Z3 shares equal terms, so one id each).
   std::map<unsigned, std::pair<size_t, std::vector<AffixAtom>>> affix_atoms_;
+  // RegexLemmas' answers per (atom id, atom id): 1 the first implies the
+  // second, -1 they exclude each other, 0 neither (or not decided).
+  mutable std::map<std::pair<unsigned, unsigned>, int> regex_relations_;
 };
 
 // The choices left open by the engine, read back from a model.

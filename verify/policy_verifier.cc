@@ -407,7 +407,8 @@ Result<std::vector<std::pair<std::string, z3::expr>>> Unrefuted(
   // tools left.
   std::vector<std::pair<std::string, z3::expr>> kept;
   *parts = 0;
-  const z3::expr abstract = action.AbstractStrings(with_lemmas);
+  // The regex lemmas hold on byte strings only: the abstraction alone gets them.
+  const z3::expr abstract = action.AbstractStrings(with_lemmas && action.RegexLemmas(query));
   const std::vector<std::string>& tools = action.tool_names();
   for (size_t t = 0; t < tools.size(); ++t) {
     const z3::expr abstract_part = ForTool(ctx, action, abstract, t);
