@@ -186,14 +186,19 @@ class ByteProduct {
 
   ByteProduct(const ByteNfa& a, const ByteNfa& b) : a_(a), b_(b) {
     // One representative byte per class of bytes no transition tells apart.
+    // Each transition's byte set splits the classes it cuts: the new class
+    // of byte c is numbered by (old class, c in the set), in first-seen order.
     std::vector<int> cls(256, 0);
+    std::vector<int> renumber(512);
     for (const ByteNfa* nfa : {&a, &b}) {
       for (const ByteNfa::State& state : nfa->states_) {
         if (state.next < 0) continue;
-        std::map<std::pair<int, bool>, int> renumber;
+        std::fill(renumber.begin(), renumber.end(), -1);
+        int classes = 0;
         for (unsigned c = 0; c < 256; ++c) {
-          const auto key = std::make_pair(cls[c], state.bytes.test(c));
-          cls[c] = renumber.emplace(key, static_cast<int>(renumber.size())).first->second;
+          int& id = renumber[static_cast<size_t>(cls[c] * 2 + (state.bytes.test(c) ? 1 : 0))];
+          if (id < 0) id = classes++;
+          cls[c] = id;
         }
       }
     }
