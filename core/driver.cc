@@ -1,5 +1,6 @@
 #include "core/driver.h"
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -68,7 +69,7 @@ struct Driver::State {
   // a reply seen recently is not parsed again (it only saves work).
   RecentValues<std::string, std::shared_ptr<const Result<InferenceOutcome>>, 8> parsed_replies;
   int64_t malformed_streak = 0;              // consecutive malformed inf_outs
-  std::map<Position, IntentStatus> intents;  // live intents
+  std::map<Position, IntentStatus> intents;  // live intents, until decided and resolved
   std::set<Position> open;                   // live intents not resolved: in flight
   int64_t outputs = 0;
   uint64_t events_digest = 0;  // running digest of intents, decisions and results
@@ -139,10 +140,10 @@ void Driver::State::AddTurn(std::string role, const std::string& text) {
                             .AddString(text)
                             .value();
   ++conversation_turns;
-  std::vector<LlmMessage>& messages = request.messages;
-  // A bounded context window: the oldest turn falls out first. The window is
-  // small, so moving it down by one turn costs little next to an inference.
-  if (messages.size() >= limits::kConversationTurnsMax) messages.erase(messages.begin());
+  std::deque<LlmMessage>& messages = request.messages;
+  // A bounded context window: the oldest turn falls out first (a deque: the
+  // other turns stay where they are; shifting them was ~5% of a simulation).
+  if (messages.size() >= limits::kConversationTurnsMax) messages.pop_front();
   messages.push_back({std::move(role), text});
 }
 
@@ -188,6 +189,7 @@ void Driver::State::Play(const Entry& entry) {
       if (it != intents.end() && !it->second.decided) {
         it->second.decided = true;
         Fold(entry.decision().intent, 1);
+        if (it->second.resolved) intents.erase(it);  // nothing about it can change now
       }
       break;
     }
@@ -262,6 +264,10 @@ void Driver::State::PlayResolution(Position intent, std::string line) {
   auto it = intents.find(intent);
   if (it == intents.end() || it->second.resolved) return;
   it->second.resolved = true;
+  // Decided and resolved: every later entry naming it is ignored, whether it
+  // is kept or not, so it is dropped (the map stays as small as the intents
+  // in flight instead of growing with the run).
+  if (it->second.decided) intents.erase(it);
   open.erase(intent);
   pending_lines.push_back(std::move(line));
 }
@@ -311,7 +317,8 @@ Status Driver::State::Act() {
   // Ask again; inputs that arrived meanwhile ride along.
   std::string text = RenderMalformedLine(outcome.error().message());
   for (const std::string& line : pending_lines) text += "\n" + line;
-  return Append(MakeInference(EntryType::kInfIn, principal, text, ApproximateTokens(text)));
+  const int64_t tokens = ApproximateTokens(text);
+  return Append(MakeInference(EntryType::kInfIn, principal, std::move(text), tokens));
 }
 
 Status Driver::State::AppendInput() {
@@ -325,7 +332,8 @@ Status Driver::State::AppendInput() {
     text += std::to_string(mail_dropped) + " more mail dropped: the buffer is full";
   }
   LOGACT_ASSERT(!text.empty());
-  return Append(MakeInference(EntryType::kInfIn, principal, text, ApproximateTokens(text)));
+  const int64_t tokens = ApproximateTokens(text);
+  return Append(MakeInference(EntryType::kInfIn, principal, std::move(text), tokens));
 }
 
 Status Driver::State::Infer() {
@@ -339,9 +347,9 @@ Status Driver::State::Infer() {
     return Status::Ok();
   }
   Reply pending;
-  pending.text = answer->text;
   pending.tokens =
       answer->completion_tokens > 0 ? answer->completion_tokens : ApproximateTokens(answer->text);
+  pending.text = std::move(answer->text);
   pending.ready_ms = now + std::max<int64_t>(0, answer->latency_ms);
   reply = std::move(pending);
   if (now < reply->ready_ms) return Status::Ok();
@@ -365,7 +373,6 @@ Driver::Driver(DriverOptions options) : state_(std::make_unique<State>()) {
   LOGACT_ASSERT_GT(options.llm_retry_backoff_ms, 0);
   state_->principal = "driver/" + options.name;
   state_->request.caller = state_->principal;
-  state_->request.messages.reserve(limits::kConversationTurnsMax);
   state_->options = std::move(options);
 }
 
@@ -474,7 +481,7 @@ Status Driver::Restore(const Snapshot& snapshot) {
   return snapshot_codec::Guard("driver", [&]() -> Status {
     ElectionState election;
     LOGACT_TRY(snapshot_codec::DecodeElection(fields.at("election"), &election));
-    std::vector<LlmMessage> messages;
+    std::deque<LlmMessage> messages;
     for (const Json& message : fields.at("messages")) {
       messages.push_back({message.at(0).get<std::string>(), message.at(1).get<std::string>()});
     }

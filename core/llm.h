@@ -9,8 +9,8 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
-#include <vector>
 
 #include "core/status.h"
 
@@ -25,7 +25,9 @@ struct LlmMessage {
 struct LlmRequest {
   // Who asks: "driver/<name>" or "voter/<name>". Lets one mock serve both roles.
   std::string caller;
-  std::vector<LlmMessage> messages;
+  // Oldest first. A deque so that a caller keeping a bounded window (the
+  // driver) drops its oldest turn and adds a new one without moving the rest.
+  std::deque<LlmMessage> messages;
 };
 
 struct LlmReply {

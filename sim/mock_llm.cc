@@ -246,7 +246,7 @@ std::optional<bool> MockLlm::FindForbidden(std::string_view text) const {
 
 MockLlm::ConversationState& MockLlm::Scan(const LlmRequest& request) {
   ConversationState& state = conversations_[request.caller];
-  const std::vector<LlmMessage>& messages = request.messages;
+  const std::deque<LlmMessage>& messages = request.messages;
   // The request continues the conversation scanned last time iff the message
   // that ended it is among its last kAnchorSearch messages: the driver adds a
   // few turns per call and drops the oldest ones once its context window is

@@ -1,5 +1,6 @@
 // Tests of the mock LLM's executor recovery (sim/mock_llm.h): after a restart
 // marker it probes the environment, then re-proposes or skips the step.
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,8 @@ LlmMessage User(std::string text) { return LlmMessage{"user", std::move(text)}; 
 LlmMessage Assistant(std::string text) { return LlmMessage{"assistant", std::move(text)}; }
 
 std::string Reply(MockLlm& llm, const std::vector<LlmMessage>& messages) {
-  Result<LlmReply> reply = llm.Complete(LlmRequest{"driver/agent", messages});
+  Result<LlmReply> reply = llm.Complete(
+      LlmRequest{"driver/agent", std::deque<LlmMessage>(messages.begin(), messages.end())});
   BOOST_REQUIRE_MESSAGE(reply.has_value(), reply.status().ToString());
   return reply->text;
 }

@@ -2,6 +2,7 @@
 // judgements, the injection attack, the faults and the cassette.
 #include "sim/mock_llm.h"
 
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -25,7 +26,8 @@ LlmMessage Assistant(std::string text) { return LlmMessage{"assistant", std::mov
 
 std::string Reply(MockLlm& llm, const std::vector<LlmMessage>& messages,
                   const std::string& caller = "driver/agent") {
-  Result<LlmReply> reply = llm.Complete(LlmRequest{caller, messages});
+  Result<LlmReply> reply =
+      llm.Complete(LlmRequest{caller, std::deque<LlmMessage>(messages.begin(), messages.end())});
   BOOST_REQUIRE_MESSAGE(reply.has_value(), reply.status().ToString());
   return reply->text;
 }
@@ -116,7 +118,8 @@ BOOST_AUTO_TEST_CASE(SlidingWindowKeepsThePlanPosition) {
   for (size_t step = 0; step < 2 * scenario.plan.size(); ++step) {
     const size_t first = conversation.size() > kWindow ? conversation.size() - kWindow : 0;
     const std::vector<LlmMessage> window(conversation.begin() + first, conversation.end());
-    Result<LlmReply> reply = llm.Complete(LlmRequest{"driver/agent", window});
+    Result<LlmReply> reply = llm.Complete(
+        LlmRequest{"driver/agent", std::deque<LlmMessage>(window.begin(), window.end())});
     BOOST_REQUIRE(reply.has_value());
     BOOST_TEST(reply->text == PlanText(scenario, step % scenario.plan.size()));
     int64_t tokens = 0;
@@ -187,7 +190,8 @@ BOOST_AUTO_TEST_CASE(FaultsProduceTheirFailures) {
   MockLlmOptions failing;
   failing.failure_rate = Ratio{1, 1};
   MockLlm down(&scenario, SeedStreams(1), failing);
-  Result<LlmReply> failed = down.Complete(LlmRequest{"driver/agent", start});
+  Result<LlmReply> failed =
+      down.Complete(LlmRequest{"driver/agent", std::deque<LlmMessage>(start.begin(), start.end())});
   BOOST_REQUIRE(!failed.has_value());
   BOOST_TEST((failed.error().code() == StatusCode::kUnavailable));
   BOOST_TEST(down.stats().failures == 1);
