@@ -1,9 +1,11 @@
 #include "core/executor.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
 #include <utility>
+#include <vector>
 
 #include "core/assert.h"
 #include "core/digest.h"
@@ -55,7 +57,9 @@ struct Executor::State {
   Position marker_intent = kNoPosition;  // the p our marker names
   bool booted = false;                   // our marker has been played
   bool stopped = false;
-  std::set<Position> executed;  // intents this instance ran
+  // Intents this instance ran, ascending (a vector: it only grows, almost
+  // always at the end, and a set node per intent was a cost at teardown).
+  std::vector<Position> executed;
   // A tool call that returned, waiting for its duration before the result is appended.
   struct Completion {
     ResultPayload result;
@@ -179,7 +183,8 @@ Status Executor::State::Boot() {
 
 Status Executor::State::ExecuteNext() {
   const Position intent = *runnable.begin();
-  LOGACT_ASSERT(executed.count(intent) == 0);
+  const auto slot = std::lower_bound(executed.begin(), executed.end(), intent);
+  LOGACT_ASSERT(slot == executed.end() || *slot != intent);
   const IntentInfo& info = intents.at(intent);
   LOGACT_ASSERT(info.committed && !info.resolved);
   ToolCall call;
@@ -189,7 +194,7 @@ Status Executor::State::ExecuteNext() {
   // are not idempotent. A re-proposal after a restart carries the key of the
   // intent it re-submits (PlayIntent).
   call.idempotency_key = info.key;
-  executed.insert(intent);  // before the call: at most once, whatever happens next
+  executed.insert(slot, intent);  // before the call: at most once, whatever happens next
   Result<ToolOutcome> outcome = options.environment->Execute(call);
   Completion completion;
   completion.result.intent = intent;
