@@ -18,11 +18,10 @@ std::string IntentName(const IntentState& intent) { return "intent " + std::to_s
 
 void ExecutionInvariants::OnEffect(IntentState* intent, const traces::EffectRecord& effect,
                                    int64_t line, Reporter* reporter) {
-  const Action& action = *intent->action;
-  if (effect.action.tool != action.tool || effect.action.args != action.args) {
+  if (effect.action.tool != intent->action.tool || effect.action.args != intent->action.args) {
     reporter->Violate(kExeFaithful, {intent->line, line},
                       "effect " + effect.action.ToText() + " of " + IntentName(*intent) +
-                          " differs from the intent's action " + action.ToText());
+                          " differs from the intent's action " + intent->action.ToText());
   }
   if (intent->effects > 0) {
     reporter->Violate(kExeOnce, {intent->first_effect_line, line},

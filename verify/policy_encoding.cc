@@ -325,8 +325,15 @@ void ActionEncoding::RecordAtom(const ArgVar& var, ArgOp op, const std::string& 
   atoms.push_back(AffixAtom{op, literal, atom, std::move(nfa)});
 }
 
+// New pairs RegexLemmas decides per call: the full dead-rule query holds
+// every membership of a voter, and pairs grow with their square (a 200-rule
+// policy needs a few hundred); past this budget a pair gets no lemma in this
+// call (and is decided by a later, smaller query that needs it).
+constexpr size_t kRegexPairsPerQueryMax = 4'096;
+
 z3::expr ActionEncoding::RegexLemmas(const z3::expr& query) const {
   const std::set<unsigned> present = SubtermIds(query);
+  size_t budget = kRegexPairsPerQueryMax;
   z3::expr_vector lemmas(ctx_);
   for (const auto& [var, entry] : affix_atoms_) {
     const auto& [tool, atoms] = entry;
@@ -340,8 +347,11 @@ z3::expr ActionEncoding::RegexLemmas(const z3::expr& query) const {
         const AffixAtom& a = *used[i];
         const AffixAtom& b = *used[j];
         if (i == j || (a.op != ArgOp::kMatches && b.op != ArgOp::kMatches)) continue;
-        auto [it, fresh] = regex_relations_.emplace(std::make_pair(a.atom.id(), b.atom.id()), 0);
+        const auto key = std::make_pair(a.atom.id(), b.atom.id());
+        if (budget == 0 && !regex_relations_.contains(key)) continue;
+        auto [it, fresh] = regex_relations_.emplace(key, 0);
         if (fresh) {
+          --budget;
           const size_t max = limits::kPolicyLemmaProductStatesMax;
           if (Includes(*a.nfa, *b.nfa, max) == std::optional<bool>(true)) {
             it->second = 1;
