@@ -1,14 +1,17 @@
 #include "core/executor.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
 #include <utility>
+#include <vector>
 
 #include "core/assert.h"
 #include "core/digest.h"
 #include "core/fencing.h"
 #include "core/play_log.h"
+#include "core/shared_actions.h"
 #include "core/snapshot_codec.h"
 
 namespace logact {
@@ -19,11 +22,11 @@ constexpr TypeFilter kPlays = {EntryType::kIntent, EntryType::kCommit, EntryType
 
 // Replicated knowledge about one live intent.
 struct IntentInfo {
-  Action action;
-  bool decided = false;    // a first decision has been played
-  bool committed = false;  // ... and it was a commit
-  bool resolved = false;   // a result (or a restart marker naming it) has been played
-  std::string key;         // the idempotency key its call carries (see KeyFor)
+  std::shared_ptr<const Action> action;  // never null; shared (core/shared_actions.h)
+  bool decided = false;                  // a first decision has been played
+  bool committed = false;                // ... and it was a commit
+  bool resolved = false;                 // a result (or a restart marker naming it) has been played
+  std::string key;                       // the idempotency key its call carries (see KeyFor)
 };
 
 }  // namespace
@@ -46,6 +49,7 @@ struct Executor::State {
   // tool applies the action at most once across the two intents. An entry
   // ends with an ok result carrying its key, or with the task (an output).
   std::map<std::string, std::string> unknown_keys;
+  SharedActions actions;  // the intents' actions, one copy of each (not state)
 
   // This instance (not replicated).
   enum class Boot { kNotSent, kSent, kUnknown } boot = Boot::kNotSent;
@@ -53,7 +57,9 @@ struct Executor::State {
   Position marker_intent = kNoPosition;  // the p our marker names
   bool booted = false;                   // our marker has been played
   bool stopped = false;
-  std::set<Position> executed;  // intents this instance ran
+  // Intents this instance ran, ascending (a vector: it only grows, almost
+  // always at the end, and a set node per intent was a cost at teardown).
+  std::vector<Position> executed;
   // A tool call that returned, waiting for its duration before the result is appended.
   struct Completion {
     ResultPayload result;
@@ -100,12 +106,13 @@ void Executor::State::Play(const Entry& entry) {
 
 void Executor::State::PlayIntent(const Entry& entry) {
   if (election.IsFenced(entry.intent())) return;  // void: never executed
-  IntentInfo info{entry.intent().action, false, false, false, std::to_string(entry.pos)};
+  IntentInfo info{actions.Get(entry.intent().action), false, false, false,
+                  std::to_string(entry.pos)};
   // A re-proposal of an action whose outcome is unknown re-submits it under
   // the original key; the key is a function of the log, so every executor
   // instance (and a crash-free replica) derives the same one.
   if (!unknown_keys.empty()) {
-    auto inherited = unknown_keys.find(info.action.ToText());
+    auto inherited = unknown_keys.find(info.action->ToText());
     if (inherited != unknown_keys.end()) info.key = inherited->second;
   }
   intents.emplace(entry.pos, std::move(info));
@@ -142,10 +149,10 @@ void Executor::State::PlayResult(const Entry& entry) {
   auto it = intents.find(result.intent);
   if (it == intents.end()) return;
   if (result.restart) {
-    if (it->second.committed) unknown_keys[it->second.action.ToText()] = it->second.key;
+    if (it->second.committed) unknown_keys[it->second.action->ToText()] = it->second.key;
   } else if (result.ok && !unknown_keys.empty()) {
     // (Without unknown keys there is nothing to clear: the action is not dumped.)
-    auto unknown = unknown_keys.find(it->second.action.ToText());
+    auto unknown = unknown_keys.find(it->second.action->ToText());
     if (unknown != unknown_keys.end() && unknown->second == it->second.key) {
       unknown_keys.erase(unknown);  // the action is known to be applied now
     }
@@ -176,17 +183,18 @@ Status Executor::State::Boot() {
 
 Status Executor::State::ExecuteNext() {
   const Position intent = *runnable.begin();
-  LOGACT_ASSERT(executed.count(intent) == 0);
+  const auto slot = std::lower_bound(executed.begin(), executed.end(), intent);
+  LOGACT_ASSERT(slot == executed.end() || *slot != intent);
   const IntentInfo& info = intents.at(intent);
   LOGACT_ASSERT(info.committed && !info.resolved);
   ToolCall call;
-  call.action = &info.action;
+  call.action = info.action.get();
   call.intent = intent;
   // The schema lives with the environment: it ignores the key for tools that
   // are not idempotent. A re-proposal after a restart carries the key of the
   // intent it re-submits (PlayIntent).
   call.idempotency_key = info.key;
-  executed.insert(intent);  // before the call: at most once, whatever happens next
+  executed.insert(slot, intent);  // before the call: at most once, whatever happens next
   Result<ToolOutcome> outcome = options.environment->Execute(call);
   Completion completion;
   completion.result.intent = intent;
@@ -303,8 +311,8 @@ std::optional<Snapshot> Executor::TakeSnapshot() const {
   Json intents = Json::array();
   for (const auto& [pos, info] : s.intents) {
     intents.push_back(Json{{"pos", pos},
-                           {"tool", info.action.tool},
-                           {"args", info.action.args},
+                           {"tool", info.action->tool},
+                           {"args", info.action->args},
                            {"decided", info.decided},
                            {"committed", info.committed},
                            {"resolved", info.resolved},
@@ -326,8 +334,10 @@ Status Executor::Restore(const Snapshot& snapshot) {
     std::set<Position> runnable;
     for (const Json& item : fields.at("intents")) {
       IntentInfo info;
-      info.action.tool = item.at("tool").get<std::string>();
-      info.action.args = item.at("args");
+      Action action;
+      action.tool = item.at("tool").get<std::string>();
+      action.args = item.at("args");
+      info.action = std::make_shared<const Action>(std::move(action));
       info.decided = item.at("decided").get<bool>();
       info.committed = item.at("committed").get<bool>();
       info.resolved = item.at("resolved").get<bool>();

@@ -1,6 +1,5 @@
 #include "core/voter.h"
 
-#include <bit>
 #include <cstdint>
 #include <exception>
 #include <optional>
@@ -10,6 +9,7 @@
 #include "core/assert.h"
 #include "core/digest.h"
 #include "core/play_log.h"
+#include "core/same_json.h"
 #include "core/snapshot_codec.h"
 
 namespace logact {
@@ -65,39 +65,6 @@ Result<VoteDecision> ParseLlmVote(const std::string& text) {
   }
   if (decision.reason.empty()) decision.reason = decision.approve ? "llm approved" : "llm denied";
   return decision;
-}
-
-// Exact equality of two JSON values: same types throughout (1 is not 1.0 and
-// not 1u), doubles bit for bit (0.0 is not -0.0), so that equal values dump
-// to equal text. nlohmann's operator== compares numbers across types.
-bool SameJson(const Json& a, const Json& b) {
-  if (a.type() != b.type()) return false;
-  switch (a.type()) {
-    case Json::value_t::object: {
-      if (a.size() != b.size()) return false;
-      for (auto x = a.begin(), y = b.begin(); x != a.end(); ++x, ++y) {
-        if (x.key() != y.key() || !SameJson(*x, *y)) return false;
-      }
-      return true;
-    }
-    case Json::value_t::array: {
-      if (a.size() != b.size()) return false;
-      for (size_t i = 0; i < a.size(); ++i) {
-        if (!SameJson(a[i], b[i])) return false;
-      }
-      return true;
-    }
-    case Json::value_t::number_float:
-      return std::bit_cast<uint64_t>(a.get<double>()) == std::bit_cast<uint64_t>(b.get<double>());
-    case Json::value_t::null:
-    case Json::value_t::boolean:
-    case Json::value_t::string:
-    case Json::value_t::number_integer:
-    case Json::value_t::number_unsigned:
-      return a == b;
-    default:
-      return false;  // binary and discarded values are never matched
-  }
 }
 
 }  // namespace

@@ -90,7 +90,10 @@ class BankEnvironment final : public ToolModel {
   };
   static Json TransactionJson(const Transaction& transaction);
   Json UserInfoJson() const;
-  int64_t NextId() const;
+  // AgentDojo's next_id: one above the largest id of either list (kept in
+  // largest_id_, since ids only grow: scanning the lists made a long run's
+  // payments quadratic).
+  int64_t NextId() const { return largest_id_ + 1; }
 
   ToolOutcome SendMoney(const Json& args);
   ToolOutcome ScheduleTransaction(const Json& args);
@@ -105,6 +108,10 @@ class BankEnvironment final : public ToolModel {
   std::vector<Transaction> transactions_;
   std::vector<Transaction> scheduled_transactions_;
   std::map<std::string, std::string> files_;
+  // What read_file returns for each file (its content as a JSON string),
+  // written once: the files never change and escaping them was most of a read.
+  std::map<std::string, std::string> file_outputs_;
+  int64_t largest_id_ = 0;
   std::string first_name_;
   std::string last_name_;
   std::string street_;

@@ -51,17 +51,34 @@ ToolOutcome ToolModel::Succeeded(const Json& result) {
   return outcome;
 }
 
+namespace {
+
+// The CompactJson of {field: message}. A message of printable ASCII without
+// '"' or '\\' needs no escaping and is written directly (failed calls and
+// payments are common in long runs); anything else goes through the JSON writer.
+std::string OneFieldObject(std::string_view field, const std::string& message) {
+  if (IsPlainJsonString(message)) {
+    std::string text;
+    text.reserve(field.size() + message.size() + 7);
+    text.append("{\"").append(field).append("\":\"").append(message).append("\"}");
+    return text;
+  }
+  return CompactJson(Json{{std::string(field), message}});
+}
+
+}  // namespace
+
+ToolOutcome ToolModel::SucceededMessage(const std::string& message) {
+  ToolOutcome outcome;
+  outcome.ok = true;
+  outcome.output = OneFieldObject("message", message);
+  return outcome;
+}
+
 ToolOutcome ToolModel::Failed(const std::string& message) {
   ToolOutcome outcome;
   outcome.ok = false;
-  // A message of printable ASCII without '"' or '\\' needs no escaping: its
-  // CompactJson is written directly (a failed tool call is common in long
-  // runs); anything else goes through the JSON writer.
-  if (IsPlainJsonString(message)) {
-    outcome.output = "{\"error\":\"" + message + "\"}";
-  } else {
-    outcome.output = CompactJson(Json{{"error", message}});
-  }
+  outcome.output = OneFieldObject("error", message);
   return outcome;
 }
 

@@ -35,6 +35,8 @@ class ToolModel : public EnvironmentModel {
 
   // Successful outcome whose output is the compact JSON of `result`.
   static ToolOutcome Succeeded(const Json& result);
+  // Successful outcome whose output is {"message":message}.
+  static ToolOutcome SucceededMessage(const std::string& message);
   // Failed outcome whose output is {"error":message}.
   static ToolOutcome Failed(const std::string& message);
 

@@ -181,7 +181,7 @@ void CheckerImpl::OnIntent(const Entry& entry, int64_t line) {
   intent.line = line;
   intent.ts = entry.ts;
   intent.fenced = log_.election.IsFenced(payload);
-  intent.action = payload.action;
+  intent.action = log_.actions.Get(payload.action);
   decisions_.OnIntent(&intent, log_);
   if (!intent.fenced) driver_.OnIntent(intent, &reporter_);
 }

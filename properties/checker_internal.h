@@ -24,6 +24,7 @@
 #include "core/entry.h"
 #include "core/fencing.h"
 #include "core/policy_state.h"
+#include "core/shared_actions.h"
 #include "properties/checker.h"
 #include "properties/report.h"
 #include "traces/trace_record.h"
@@ -40,7 +41,7 @@ struct IntentState {
   int64_t line = 0;
   int64_t ts = 0;
   bool fenced = false;
-  Action action;
+  std::shared_ptr<const Action> action;  // never null; from LogState::actions
 
   // DEC-JUSTIFIED: the policy in force at `pos` and the counted votes before
   // the decision. vote_verdict freezes at the first decided value.
@@ -90,6 +91,7 @@ struct LogState {
   // Intents in position order (accepted positions only increase).
   std::deque<IntentState> intents;
   std::vector<Position> intent_positions;  // parallel to `intents`, ascending
+  SharedActions actions;                   // the intents' actions, one copy of each
 
   LogState();
   IntentState* FindIntent(Position pos);
@@ -233,7 +235,7 @@ class RecoveryInvariants {
   std::map<std::string, Json> voter_documents_;
   std::function<Result<std::vector<std::pair<int64_t, Entry>>>()> reload_;
   std::vector<Entry> entries_;
-  std::vector<int64_t> entry_lines_;  // with reload_: the lines of the accepted entries
+  std::vector<int64_t> entry_lines_;         // with reload_: the lines of the accepted entries
   std::map<std::string, int64_t> restarts_;  // target -> line of its last restart
   std::vector<Judged> judged_;
   int64_t unknown_config_ = 0;  // state records after a restart of an unknown voter

@@ -18,10 +18,11 @@ std::string IntentName(const IntentState& intent) { return "intent " + std::to_s
 
 void ExecutionInvariants::OnEffect(IntentState* intent, const traces::EffectRecord& effect,
                                    int64_t line, Reporter* reporter) {
-  if (effect.action.tool != intent->action.tool || effect.action.args != intent->action.args) {
+  const Action& action = *intent->action;
+  if (effect.action.tool != action.tool || effect.action.args != action.args) {
     reporter->Violate(kExeFaithful, {intent->line, line},
                       "effect " + effect.action.ToText() + " of " + IntentName(*intent) +
-                          " differs from the intent's action " + intent->action.ToText());
+                          " differs from the intent's action " + action.ToText());
   }
   if (intent->effects > 0) {
     reporter->Violate(kExeOnce, {intent->first_effect_line, line},

@@ -45,13 +45,15 @@ BOOST_AUTO_TEST_CASE(SchemasJsonRoundTrips) {
   BOOST_TEST(!schemas->at("b").writes);
 }
 
-// Failed is for models (protected): this exposes it to the test.
+// Failed and SucceededMessage are for models (protected): this exposes them to the test.
 struct FailedOf : ToolModel {
   using ToolModel::Failed;
+  using ToolModel::SucceededMessage;
 };
 
 // A failed outcome's output is CompactJson({"error": message}) for every message,
-// including the plain ones written without the JSON writer.
+// including the plain ones written without the JSON writer; likewise
+// SucceededMessage's with "message".
 BOOST_AUTO_TEST_CASE(FailedOutputIsTheCompactJsonOfTheError) {
   const std::vector<std::string> messages = {
       "",          "no such file", "quote \" inside", "back\\slash",
@@ -60,6 +62,9 @@ BOOST_AUTO_TEST_CASE(FailedOutputIsTheCompactJsonOfTheError) {
     const ToolOutcome outcome = FailedOf::Failed(message);
     BOOST_CHECK(!outcome.ok);
     BOOST_CHECK_EQUAL(outcome.output, CompactJson(Json{{"error", message}}));
+    const ToolOutcome succeeded = FailedOf::SucceededMessage(message);
+    BOOST_CHECK(succeeded.ok);
+    BOOST_CHECK_EQUAL(succeeded.output, CompactJson(Json{{"message", message}}));
   }
 }
 
