@@ -36,7 +36,16 @@
 //    time is up to 2.5x the CPU time at load 5). Before this session: 10k 498k,
 //    100k 505k, 1M 486k, scan-only 1M 541k per CPU second. From memory:
 //    19-21M/s at 100k and 1M (46-64M at 10k).
-//    Where a SQLite replay goes (perf, 100k): decoding the payload ~59% (the
+//    Re-measured 2026-11-28 (three runs, base and new binaries alternately,
+//    load 3-8), medians per CPU second, sqlite:1 / sqlite:2: before 10k
+//    2.76M / 2.68M, 100k 2.52M / 2.44M, 1M 2.21M / 2.53M; after the decoder
+//    changes below 10k 3.61M / 3.58M, 100k 3.46M / 3.39M, 1M 3.03M / 3.49M
+//    (lowest of the 18 figures 2.43M per CPU second; wall clock 1.13M-3.65M/s). The
+//    decoder now reads floats with from_chars (was a nlohmann parse of the
+//    token), jumps to the first byte of interest in strings, compares keys
+//    by length then a constant-size memcmp, and builds payload and args in
+//    place. Now (perf, 100k): sqlite3_step ~47%, decoding ~38%.
+//    Where a SQLite replay went before (perf, 100k): decoding the payload ~59% (the
 //    single-pass decoder of core/entry_text_decoder.h, nlohmann still parsing
 //    each intent's args), sqlite3_step ~28%, column access ~5%, checks and CRC
 //    (SSE4.2) ~3%, the decider's play ~3%. Done on the SQLite side: one
