@@ -29,6 +29,44 @@ struct IntentInfo {
   std::string key;                       // the idempotency key its call carries (see KeyFor)
 };
 
+// The live intents by position, ascending, with the part of std::map's
+// interface used here. A sorted vector: intents are played in log order, so
+// they are added at the end, and a map node per intent of a run was freed one
+// by one at teardown.
+class IntentTable {
+ public:
+  using Item = std::pair<Position, IntentInfo>;
+  using iterator = std::vector<Item>::iterator;
+  using const_iterator = std::vector<Item>::const_iterator;
+
+  iterator begin() { return items_.begin(); }
+  iterator end() { return items_.end(); }
+  const_iterator begin() const { return items_.begin(); }
+  const_iterator end() const { return items_.end(); }
+  size_t size() const { return items_.size(); }
+
+  iterator find(Position pos) {
+    auto it = std::lower_bound(items_.begin(), items_.end(), pos,
+                               [](const Item& item, Position p) { return item.first < p; });
+    return it != items_.end() && it->first == pos ? it : items_.end();
+  }
+  const_iterator find(Position pos) const { return const_cast<IntentTable*>(this)->find(pos); }
+  size_t count(Position pos) const { return find(pos) == end() ? 0 : 1; }
+  const IntentInfo& at(Position pos) const {
+    const_iterator it = find(pos);
+    LOGACT_ASSERT(it != end());
+    return it->second;
+  }
+  // REQUIRES: `pos` is above every position held.
+  void emplace(Position pos, IntentInfo info) {
+    LOGACT_ASSERT(items_.empty() || items_.back().first < pos);
+    items_.emplace_back(pos, std::move(info));
+  }
+
+ private:
+  std::vector<Item> items_;
+};
+
 }  // namespace
 
 struct Executor::State {
@@ -38,8 +76,8 @@ struct Executor::State {
   ElectionState election;
 
   // Replicated state: a pure function of [0, played).
-  std::map<Position, IntentInfo> intents;  // live intents only
-  std::set<Position> runnable;             // first decision commit, no result, in log order
+  IntentTable intents;          // live intents only
+  std::set<Position> runnable;  // first decision commit, no result, in log order
   int64_t results_seen = 0;
   int64_t markers_seen = 0;
   uint64_t events_digest = 0;  // running digest of decisions and results, in log order
@@ -349,7 +387,7 @@ Status Executor::Restore(const Snapshot& snapshot) {
     }
     s.played = snapshot.last_pos + 1;
     s.election = std::move(election);
-    s.intents = std::move(intents);
+    for (auto& [pos, info] : intents) s.intents.emplace(pos, std::move(info));
     s.runnable = std::move(runnable);
     s.results_seen = fields.at("results_seen").get<int64_t>();
     s.markers_seen = fields.at("markers_seen").get<int64_t>();
