@@ -24,6 +24,7 @@
 
 #include "core/entry_codec.h"
 #include "core/limits.h"
+#include "core/same_json.h"
 
 namespace logact {
 namespace {
@@ -37,31 +38,6 @@ Result<Entry> Reference(std::string_view text) {
     return InvalidArgumentError(std::string("field '(json)': ") + e.what());
   }
   return DecodeEntry(std::move(object));
-}
-
-// Equal values of equal JSON types all the way down (operator== calls the
-// unsigned 5 and the signed 5 equal; the decoders must not differ even there).
-bool SameJson(const Json& a, const Json& b) {
-  if (a.type() != b.type()) return false;
-  if (a.is_object()) {
-    if (a.size() != b.size()) return false;
-    for (auto it = a.begin(), jt = b.begin(); it != a.end(); ++it, ++jt) {
-      if (it.key() != jt.key() || !SameJson(it.value(), jt.value())) return false;
-    }
-    return true;
-  }
-  if (a.is_array()) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i) {
-      if (!SameJson(a[i], b[i])) return false;
-    }
-    return true;
-  }
-  // Floats bit for bit: 0.0 == -0.0, but the decoders must not differ there either.
-  if (a.is_number_float()) {
-    return std::bit_cast<uint64_t>(a.get<double>()) == std::bit_cast<uint64_t>(b.get<double>());
-  }
-  return a == b;
 }
 
 bool SameEntry(const Entry& a, const Entry& b) {
