@@ -22,6 +22,14 @@
 // copies for REC-STATE when the sim header says state_records false. Target
 // still NOT met (~4x short); what is left is spread: driver 28%, executor
 // 20%, voters 17%, bus append + record copy 10%, checker 6%, teardown 7%.
+// 2026-11-28 (load 0.6, the session-start binary and the new one run
+// alternately, 3 runs each): bank with online check 411-448k -> 556-633k
+// entries/s (median 625k), without sinks 549-587k -> 722-801k, bare append
+// loop 6.2-7.4M. The message window is a deque, the executor and the checker
+// share one copy of each action (core/shared_actions.h), the bank model keeps
+// its next id, token counts read 8 bytes at a time. Target still NOT met
+// (~1.6x short); left: driver 23%, voters 21%, executor 17%, freeing the log
+// 8%, decider 7%, recording scheduling choices 6%, checker 5%.
 // Check: ParseOnly 248k records/s (4.19 s CPU),
 // CheckTrace (now through CheckTraceFile, as `logact check`) 154k records/s
 // (6.76 s CPU) on 1,040,003 records: 1.61x parse-only, was 1.90x when
