@@ -331,57 +331,8 @@ void ActionEncoding::RecordAtom(const ArgVar& var, ArgOp op, const std::string& 
 // call (and is decided by a later, smaller query that needs it).
 constexpr size_t kRegexPairsPerQueryMax = 4'096;
 
-z3::expr ActionEncoding::RegexLemmas(const z3::expr& query) const {
-  const std::set<unsigned> present = SubtermIds(query);
-  size_t budget = kRegexPairsPerQueryMax;
-  z3::expr_vector lemmas(ctx_);
-  for (const auto& [var, entry] : affix_atoms_) {
-    const auto& [tool, atoms] = entry;
-    std::vector<const AffixAtom*> used;
-    for (const AffixAtom& atom : atoms) {
-      if (atom.nfa != nullptr && present.contains(atom.atom.id())) used.push_back(&atom);
-    }
-    z3::expr_vector here(ctx_);
-    for (size_t i = 0; i < used.size(); ++i) {
-      for (size_t j = 0; j < used.size(); ++j) {
-        const AffixAtom& a = *used[i];
-        const AffixAtom& b = *used[j];
-        if (i == j || (a.op != ArgOp::kMatches && b.op != ArgOp::kMatches)) continue;
-        const auto key = std::make_pair(a.atom.id(), b.atom.id());
-        if (budget == 0 && !regex_relations_.contains(key)) continue;
-        auto [it, fresh] = regex_relations_.emplace(key, 0);
-        if (fresh) {
-          --budget;
-          const size_t max = limits::kPolicyLemmaProductStatesMax;
-          if (Includes(*a.nfa, *b.nfa, max) == std::optional<bool>(true)) {
-            it->second = 1;
-          } else if (i < j && Disjoint(*a.nfa, *b.nfa, max) == std::optional<bool>(true)) {
-            it->second = -1;
-          }
-        }
-        if (it->second == 1) here.push_back(z3::implies(a.atom, b.atom));
-        if (it->second == -1) here.push_back(!(a.atom && b.atom));
-      }
-    }
-    if (!here.empty())
-      lemmas.push_back(z3::implies(tool_ == static_cast<int>(tool), z3::mk_and(here)));
-  }
-  return lemmas.empty() ? ctx_.bool_val(true) : z3::mk_and(lemmas);
-}
-
-z3::expr ActionEncoding::AbstractStrings(const z3::expr& query) const {
-  z3::expr_vector from(ctx_);
-  z3::expr_vector to(ctx_);
-  for (const auto& [var, entry] : affix_atoms_) {
-    for (const AffixAtom& atom : entry.second) {
-      from.push_back(atom.atom);
-      to.push_back(ctx_.bool_const(("atom!" + std::to_string(atom.atom.id())).c_str()));
-    }
-  }
-  return z3::expr(query).substitute(from, to);
-}
-
-z3::expr ActionEncoding::AffixLemmas(const z3::expr& query) const {
+template <typename RelationOf>
+z3::expr ActionEncoding::PairLemmas(const z3::expr& query, RelationOf relation) const {
   const std::set<unsigned> present = SubtermIds(query);
   z3::expr lemmas = ctx_.bool_val(true);
   for (const auto& [var, entry] : affix_atoms_) {
@@ -397,19 +348,69 @@ z3::expr ActionEncoding::AffixLemmas(const z3::expr& query) const {
         if (i == j) continue;
         const AffixAtom& a = *used[i];
         const AffixAtom& b = *used[j];
-        if (a.op == ArgOp::kMatches || b.op == ArgOp::kMatches) continue;
-        if (AffixImplies(a.op, a.literal, b.op, b.literal)) {
-          here = here && z3::implies(a.atom, b.atom);
-          any = true;
-        } else if (i < j && AffixExcludes(a.op, a.literal, b.op, b.literal)) {
-          here = here && !(a.atom && b.atom);
-          any = true;
+        switch (relation(a, b, /*first_of_pair=*/i < j)) {
+          case Relation::kImplies:
+            here = here && z3::implies(a.atom, b.atom);
+            any = true;
+            break;
+          case Relation::kExcludes:
+            here = here && !(a.atom && b.atom);
+            any = true;
+            break;
+          case Relation::kNone:
+            break;
         }
       }
     }
     if (any) lemmas = lemmas && z3::implies(tool_ == static_cast<int>(tool), here);
   }
   return lemmas;
+}
+
+z3::expr ActionEncoding::RegexLemmas(const z3::expr& query) const {
+  size_t budget = kRegexPairsPerQueryMax;
+  return PairLemmas(query, [&](const AffixAtom& a, const AffixAtom& b, bool first_of_pair) {
+    if (a.op != ArgOp::kMatches && b.op != ArgOp::kMatches) return Relation::kNone;
+    if (a.nfa == nullptr || b.nfa == nullptr) return Relation::kNone;
+    const auto key = std::make_pair(a.atom.id(), b.atom.id());
+    auto known = regex_relations_.find(key);
+    if (known == regex_relations_.end()) {
+      if (budget == 0) return Relation::kNone;
+      --budget;
+      const size_t max = limits::kPolicyLemmaProductStatesMax;
+      Relation decided = Relation::kNone;
+      if (Includes(*a.nfa, *b.nfa, max) == std::optional<bool>(true)) {
+        decided = Relation::kImplies;
+      } else if (first_of_pair && Disjoint(*a.nfa, *b.nfa, max) == std::optional<bool>(true)) {
+        decided = Relation::kExcludes;
+      }
+      known = regex_relations_.emplace(key, decided).first;
+    }
+    return known->second;
+  });
+}
+
+z3::expr ActionEncoding::AbstractStrings(const z3::expr& query) const {
+  z3::expr_vector from(ctx_);
+  z3::expr_vector to(ctx_);
+  for (const auto& [var, entry] : affix_atoms_) {
+    for (const AffixAtom& atom : entry.second) {
+      from.push_back(atom.atom);
+      to.push_back(ctx_.bool_const(("atom!" + std::to_string(atom.atom.id())).c_str()));
+    }
+  }
+  return z3::expr(query).substitute(from, to);
+}
+
+z3::expr ActionEncoding::AffixLemmas(const z3::expr& query) const {
+  return PairLemmas(query, [](const AffixAtom& a, const AffixAtom& b, bool first_of_pair) {
+    if (a.op == ArgOp::kMatches || b.op == ArgOp::kMatches) return Relation::kNone;
+    if (AffixImplies(a.op, a.literal, b.op, b.literal)) return Relation::kImplies;
+    if (first_of_pair && AffixExcludes(a.op, a.literal, b.op, b.literal)) {
+      return Relation::kExcludes;
+    }
+    return Relation::kNone;
+  });
 }
 
 z3::expr ActionEncoding::EncodeArg(const Condition& condition) {

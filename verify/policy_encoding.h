@@ -40,6 +40,7 @@
 
 #include <z3++.h>
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -129,6 +130,16 @@ class ActionEncoding {
   z3::expr EncodeOp(const Condition& condition, const ArgVar& var);
   void RecordAtom(const ArgVar& var, ArgOp op, const std::string& literal, const z3::expr& atom,
                   const RegexNode* regex = nullptr);
+  // How one membership of a string argument relates to another: it implies
+  // the other, the two exclude each other, or neither (or not known).
+  enum class Relation : uint8_t { kNone, kImplies, kExcludes };
+  // The lemmas `relation(a, b, first_of_pair)` gives for every ordered pair
+  // of distinct memberships of one argument that occur in `query`, each
+  // guarded by its tool (`first_of_pair` is true for one order of each pair:
+  // exclusion is symmetric). AffixLemmas and RegexLemmas differ only in the
+  // relation.
+  template <typename RelationOf>
+  z3::expr PairLemmas(const z3::expr& query, RelationOf relation) const;
 
   z3::context& ctx_;
   const ToolSchemas& schemas_;
@@ -139,9 +150,8 @@ class ActionEncoding {
   // Per string variable (its Z3 id, with its tool index): the affix atoms
   // encoded on it, without duplicates (Z3 shares equal terms, so one id each).
   std::map<unsigned, std::pair<size_t, std::vector<AffixAtom>>> affix_atoms_;
-  // RegexLemmas' answers per (atom id, atom id): 1 the first implies the
-  // second, -1 they exclude each other, 0 neither (or not decided).
-  mutable std::map<std::pair<unsigned, unsigned>, int> regex_relations_;
+  // RegexLemmas' answers per (atom id, atom id), decided once.
+  mutable std::map<std::pair<unsigned, unsigned>, Relation> regex_relations_;
 };
 
 // The choices left open by the engine, read back from a model.
