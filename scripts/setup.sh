@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   libboost-test-dev librapidcheck-dev libz3-dev nlohmann-json3-dev libcli11-dev libsqlite3-dev
+  libjemalloc-dev    # the executables' malloc (LOGACT_ALLOCATOR, see CMakeLists.txt)
   libbenchmark-dev   # bench/ (Google Benchmark)
   sqlite3            # inspecting swarm databases by hand
   parallel           # the GNU parallel path of `logact swarm --shard` (tested)
