@@ -171,22 +171,23 @@ Result<ToolSchemas> ParseToolSchemas(const Json& json, const std::string& path) 
 Status ValidateAction(const ToolSchemas& schemas, const Action& action) {
   auto tool = schemas.find(action.tool);
   if (tool == schemas.end()) return InvalidArgumentError("unknown tool '" + action.tool + "'");
-  const std::string prefix = "tool '" + action.tool + "': ";
-  if (!action.args.is_object()) return InvalidArgumentError(prefix + "args must be an object");
+  // Built only for an error: every tool call of a run is validated.
+  auto prefix = [&action] { return "tool '" + action.tool + "': "; };
+  if (!action.args.is_object()) return InvalidArgumentError(prefix() + "args must be an object");
   for (auto it = action.args.begin(); it != action.args.end(); ++it) {
     auto arg = tool->second.args.find(it.key());
     if (arg == tool->second.args.end()) {
-      return InvalidArgumentError(prefix + "unknown argument '" + it.key() + "'");
+      return InvalidArgumentError(prefix() + "unknown argument '" + it.key() + "'");
     }
     if (!HasArgType(it.value(), arg->second.type)) {
-      return InvalidArgumentError(prefix + "argument '" + it.key() + "': expected " +
+      return InvalidArgumentError(prefix() + "argument '" + it.key() + "': expected " +
                                   std::string(ArgTypeName(arg->second.type)) + ", got " +
                                   CompactJson(it.value()));
     }
   }
   for (const auto& [name, arg] : tool->second.args) {
     if (!arg.optional && !action.args.contains(name)) {
-      return InvalidArgumentError(prefix + "missing required argument '" + name + "'");
+      return InvalidArgumentError(prefix() + "missing required argument '" + name + "'");
     }
   }
   return Status::Ok();

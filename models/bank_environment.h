@@ -96,6 +96,8 @@ class BankEnvironment final : public ToolModel {
   int64_t NextId() const { return largest_id_ + 1; }
 
   ToolOutcome SendMoney(const Json& args);
+  // The failed outcome of a payment of `amount` above balance_.
+  ToolOutcome InsufficientBalance(double amount);
   ToolOutcome ScheduleTransaction(const Json& args);
   ToolOutcome UpdateScheduledTransaction(const Json& args);
   ToolOutcome GetMostRecentTransactions(const Json& args) const;
@@ -117,6 +119,16 @@ class BankEnvironment final : public ToolModel {
   std::string street_;
   std::string city_;
   std::string password_;
+  // The last insufficient-balance outcome and the doubles' bits it was made
+  // from. Once the balance runs out, a long run repeats the same failed
+  // payment task after task, and printing the two amounts (JSON's shortest
+  // round-trip doubles) was most of the call. Derived data, not state.
+  struct InsufficientOutcome {
+    uint64_t balance_bits = 0;
+    uint64_t amount_bits = 0;
+    ToolOutcome outcome;
+  };
+  std::optional<InsufficientOutcome> insufficient_;
 };
 
 }  // namespace logact::models

@@ -96,6 +96,12 @@ std::optional<std::string> StringArg(const Json& args, const std::string& name) 
   return it->get<std::string>();
 }
 
+const std::string* StringArgRef(const Json& args, const std::string& name) {
+  auto it = args.find(name);
+  if (it == args.end() || !it->is_string()) return nullptr;
+  return it->get_ptr<const std::string*>();
+}
+
 std::optional<double> NumberArg(const Json& args, const std::string& name) {
   auto it = args.find(name);
   if (it == args.end() || !it->is_number()) return std::nullopt;

@@ -54,6 +54,9 @@ ToolSchemas ParseEmbeddedSchemas(std::string_view json_text);
 // returns nullopt when the argument is absent or has another JSON type, so a
 // lax validator can never make a model throw. NumberArg accepts integers.
 std::optional<std::string> StringArg(const Json& args, const std::string& name);
+// StringArg without the copy: the string inside `args` (valid while `args`
+// is neither changed nor destroyed), or nullptr.
+const std::string* StringArgRef(const Json& args, const std::string& name);
 std::optional<double> NumberArg(const Json& args, const std::string& name);
 std::optional<int64_t> IntegerArg(const Json& args, const std::string& name);
 std::optional<bool> BooleanArg(const Json& args, const std::string& name);
