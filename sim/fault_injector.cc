@@ -11,7 +11,8 @@
 namespace logact::sim {
 
 FaultInjector::FaultInjector(const FaultPlan& plan, const SeedStreams& streams, const Clock* clock,
-                             std::vector<traces::TraceSink*> sinks, const FaultSchedule* schedule)
+                             std::vector<traces::TraceSink*> sinks, const FaultSchedule* schedule,
+                             bool record_choices)
     : plan_(plan),
       clock_(clock),
       sinks_(std::move(sinks)),
@@ -23,7 +24,7 @@ FaultInjector::FaultInjector(const FaultPlan& plan, const SeedStreams& streams, 
   for (size_t i = 0; i < kFaultKindCount; ++i) {
     streams_.push_back(streams.Stream(FaultStreamName(static_cast<FaultKind>(i))));
   }
-  recorded_.choices.emplace();
+  if (record_choices) recorded_.choices.emplace();
   if (schedule == nullptr) return;
   for (const ScheduledFault& fault : schedule->faults) {
     if (!fault.Schedulable()) continue;  // nothing can ask for it

@@ -76,8 +76,11 @@ class FaultInjector final : public StorageFaultGate {
  public:
   // REQUIRES: clock non-null and outliving the injector. `schedule` non-null:
   // replay mode, firing exactly its schedulable faults (copied).
+  // `record_choices`: whether recorded() lists the scheduling choices (else
+  // they stay unset; the picks are the same either way).
   FaultInjector(const FaultPlan& plan, const SeedStreams& streams, const Clock* clock,
-                std::vector<traces::TraceSink*> sinks, const FaultSchedule* schedule = nullptr);
+                std::vector<traces::TraceSink*> sinks, const FaultSchedule* schedule = nullptr,
+                bool record_choices = false);
 
   // True while faults may be injected (the safety phase of a plan with faults).
   bool Active() const;
@@ -98,8 +101,9 @@ class FaultInjector final : public StorageFaultGate {
 
   // The scheduler's pick at a scheduling point with `ready` > 1 components:
   // `drawn` (< ready) unless the schedule lists choices, then the listed pick
-  // (clamped to ready - 1) or 0. Records a non-default pick; name it with
-  // NameChoice(principal of the stepped component) right after.
+  // (clamped to ready - 1) or 0. Records a non-default pick (when recording
+  // choices); name it with NameChoice(principal of the stepped component)
+  // right after.
   size_t Choose(size_t drawn, size_t ready);
   void NameChoice(const std::string& principal);
 
@@ -109,9 +113,9 @@ class FaultInjector final : public StorageFaultGate {
   // The clock at the last injected fault (-1: none yet).
   int64_t last_fault_ms() const { return last_fault_ms_; }
   // Every injected fault so far, in order, and the non-default scheduling
-  // choices (unset once more than limits::kFaultScheduleFaultsMax were made:
-  // a benchmark-sized run is not replayed choice by choice), as a schedule
-  // that replays them.
+  // choices (unset unless record_choices, and once more than
+  // limits::kFaultScheduleFaultsMax were made: a benchmark-sized run is not
+  // replayed choice by choice), as a schedule that replays them.
   const FaultSchedule& recorded() const { return recorded_; }
 
  private:

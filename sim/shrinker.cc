@@ -222,8 +222,11 @@ class Shrink {
 
 }  // namespace
 
-Result<FaultShrinkResult> ShrinkFaultSchedule(const SimOptions& options, const RunJudge& judge,
+Result<FaultShrinkResult> ShrinkFaultSchedule(const SimOptions& asked, const RunJudge& judge,
                                               int64_t runs_max) {
+  // Phase B shrinks the choices a run made: every run must list them.
+  SimOptions options = asked;
+  options.record_choices = true;
   FaultShrinkResult result;
   LOGACT_ASSIGN_OR_RETURN(JudgedRun original, judge(options));
   if (!original.fails) {

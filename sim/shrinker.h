@@ -90,7 +90,9 @@ struct FaultShrinkResult {
 // Shrinks the decisions of the run `options` describes. Runs it once (it must
 // fail), replays its full fault schedule (it must fail again: replay mode
 // reproduces the run), runs phases A, B and C above, and finally reruns the
-// minimal schedule to report what it injects. At most runs_max runs (>= 4);
+// minimal schedule to report what it injects. Every run is judged with
+// record_choices set (phase B needs the choices; minimal_options keeps it).
+// At most runs_max runs (>= 4);
 // when the budget ends early the result is the smallest failure found, with
 // one_minimal false.
 // Errors: kInvalidArgument (the original run does not fail), kInternal (the

@@ -64,6 +64,13 @@ struct SimOptions {
   // by default; written to the header only when set, in the schedule's
   // persisted form.
   std::optional<FaultSchedule> fault_schedule;
+  // Whether the run lists the scheduler's non-default choices in
+  // SimReport::fault_schedule.choices, which only the shrinker reads
+  // (sim/shrinker.h sets it for every run it judges). Off, the run does
+  // exactly the same and the list is unset, saving a record per choice (a
+  // long run makes one every few steps). Not in the header: it changes no
+  // record of the run. Default false.
+  bool record_choices = false;
   // [test_stream_draws] Test hook: draws this many values from each named
   // stream before the run starts, to prove that streams are independent.
   // Empty by default; written to the header only when non-empty.

@@ -240,7 +240,8 @@ Runner::Runner(const SimOptions& options, const models::Scenario& scenario,
       streams_(options.seed),
       scheduler_(streams_.Stream(kSchedulerStream)),
       injector_(options.faults, streams_, &clock_, sinks,
-                options.fault_schedule ? &*options.fault_schedule : nullptr),
+                options.fault_schedule ? &*options.fault_schedule : nullptr,
+                options.record_choices),
       mails_(SortedMails(scenario)),
       finals_per_round_(FinalStepsPerRound(scenario)) {
   report_.seed = options.seed;

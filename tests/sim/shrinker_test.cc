@@ -59,6 +59,7 @@ SimOptions Faulty(uint64_t seed, const std::string& faults) {
   Result<FaultPlan> plan = ParseFaultPlan(faults, seed);
   BOOST_TEST_REQUIRE(plan.has_value());
   options.faults = *plan;
+  options.record_choices = true;  // the tests below replay a run's choices
   return options;
 }
 
@@ -281,6 +282,26 @@ BOOST_AUTO_TEST_CASE(ChoicesReplayAndDefault) {
   BOOST_TEST(defaulted.report.fault_schedule.choices->empty());
   BOOST_TEST((TraceBody(defaulted.trace) != TraceBody(original.trace)));
   BOOST_TEST((TraceBody(RunWithTrace(options).trace) == TraceBody(original.trace)));
+}
+
+// record_choices only fills the report: without it the run is the same
+// record for record, with the same faults, and lists no choices.
+BOOST_AUTO_TEST_CASE(RecordingChoicesChangesNothingElse) {
+  for (const char* faults : {"none", "heavy"}) {
+    BOOST_TEST_CONTEXT(faults) {
+      const SimOptions recording = Faulty(6, faults);
+      SimOptions plain = recording;
+      plain.record_choices = false;
+      const Run with = RunWithTrace(recording);
+      const Run without = RunWithTrace(plain);
+      BOOST_TEST_REQUIRE(with.report.fault_schedule.choices.has_value());
+      BOOST_TEST(!with.report.fault_schedule.choices->empty());
+      BOOST_TEST(!without.report.fault_schedule.choices.has_value());
+      BOOST_TEST((without.trace == with.trace));
+      BOOST_TEST((without.report.fault_schedule.faults == with.report.fault_schedule.faults));
+      BOOST_TEST(without.report.steps == with.report.steps);
+    }
+  }
 }
 
 // The schedule travels in the trace header, so `logact replay` reruns it.
