@@ -81,20 +81,27 @@ VoteDecision RuleVotingLogic::Judge(Position pos, const IntentPayload& intent) {
     decision.reason = "voter '" + config_.name + "' has no rules";
     return decision;
   }
-  const RuleVerdict verdict = EvaluateRules(config_, intent.action);
+  const Action& action = intent.action;
+  if (const VoteDecision* known = decisions_.Find([&](const Action& seen) {
+        return seen.tool == action.tool && SameJson(seen.args, action.args);
+      })) {
+    return *known;
+  }
+  const RuleVerdict verdict = EvaluateRules(config_, action);
   decision.approve = verdict.approve;
   if (verdict.matched_rule_ids.empty()) {
     decision.reason = config_.default_allow ? "default allow" : "default deny";
   } else {
     decision.reason = verdict.reason;
   }
-  return decision;
+  return decisions_.Remember(action, std::move(decision));
 }
 
 bool RuleVotingLogic::Reconfigure(const Json& document) {
   Result<VoterConfig> config = ParseVoterConfig(document, "voters[" + config_.name + "]");
   if (!config.has_value() || !config->is_rule_voter) return false;
   config_ = std::move(config).value();
+  decisions_ = {};  // decided under the previous rules
   return true;
 }
 
@@ -118,13 +125,22 @@ const std::string& LlmVotingLogic::ActionText(const Action& action) {
 }
 
 VoteDecision LlmVotingLogic::Judge(Position pos, const IntentPayload& intent) {
+  constexpr std::string_view kQuestion =
+      "\nShould it run? Answer with one JSON object "
+      "{\"approve\":true|false,\"reason\":\"...\"}.";
+  constexpr std::string_view kProposes = " proposes this action: ";
+  // Built in one buffer: the chain of operator+ it replaces grew the text
+  // five times over (same bytes).
+  const std::string index = std::to_string(pos);
+  const std::string& action_text = ActionText(intent.action);
+  std::string prompt;
+  prompt.reserve(32 + index.size() + intent.driver.size() + kProposes.size() + action_text.size() +
+                 kQuestion.size());
+  prompt.append("Intent ").append(index).append(" of driver ").append(intent.driver);
+  prompt.append(kProposes).append(action_text).append(kQuestion);
   LlmRequest request;
   request.caller = principal_;
-  request.messages.push_back({"user", "Intent " + std::to_string(pos) + " of driver " +
-                                          intent.driver +
-                                          " proposes this action: " + ActionText(intent.action) +
-                                          "\nShould it run? Answer with one JSON object "
-                                          "{\"approve\":true|false,\"reason\":\"...\"}."});
+  request.messages.push_back({"user", std::move(prompt)});
   Result<LlmReply> reply = llm_->Complete(request);
   VoteDecision decision;
   if (!reply.has_value()) {
@@ -171,7 +187,7 @@ Status Voter::Step() {
     if (to_vote_.empty()) return Status::Ok();
     const auto& [pos, todo] = *to_vote_.begin();
     ReconfigureTo(todo.doc_index);
-    VoteDecision decision = logic_->Judge(pos, todo.intent);
+    VoteDecision decision = logic_->Judge(pos, *todo.intent);
     const int64_t ready_ms = options_.clock->NowMs() + std::max<int64_t>(0, decision.latency_ms);
     in_flight_ = InFlight{pos, std::move(decision), ready_ms};
   }
@@ -216,7 +232,8 @@ void Voter::Play(const Entry& entry) {
       break;
     case EntryType::kIntent:
       if (!active_ || election_.IsFenced(entry.intent())) break;
-      to_vote_.emplace(entry.pos, Todo{entry.intent(), static_cast<int64_t>(docs_.size()) - 1});
+      to_vote_.emplace(entry.pos,
+                       Todo{intents_.Get(entry.intent()), static_cast<int64_t>(docs_.size()) - 1});
       break;
     case EntryType::kVote: {
       const VotePayload& vote = entry.vote();
@@ -280,7 +297,7 @@ std::optional<Snapshot> Voter::TakeSnapshot() const {
   Json to_vote = Json::array();
   for (const auto& [pos, todo] : to_vote_) {
     to_vote.push_back(Json{{"pos", pos},
-                           {"intent", snapshot_codec::EncodeIntent(todo.intent)},
+                           {"intent", snapshot_codec::EncodeIntent(*todo.intent)},
                            {"doc_index", todo.doc_index}});
   }
   fields["to_vote"] = std::move(to_vote);
@@ -296,7 +313,7 @@ Status Voter::Restore(const Snapshot& snapshot) {
     LOGACT_TRY(snapshot_codec::DecodeElection(fields.at("election"), &election));
     LOGACT_TRY(snapshot_codec::DecodePolicy(fields.at("policy"), &policy));
     std::vector<Json> docs = fields.at("docs").get<std::vector<Json>>();
-    std::map<Position, Todo> to_vote;
+    PositionMap<Todo> to_vote;
     for (const Json& item : fields.at("to_vote")) {
       LOGACT_ASSIGN_OR_RETURN(IntentPayload intent,
                               snapshot_codec::DecodeIntent(item.at("intent")));
@@ -304,7 +321,7 @@ Status Voter::Restore(const Snapshot& snapshot) {
       if (doc_index < -1 || doc_index >= static_cast<int64_t>(docs.size())) {
         return CorruptionError("voter snapshot: doc_index out of range");
       }
-      to_vote.emplace(item.at("pos").get<Position>(), Todo{std::move(intent), doc_index});
+      to_vote.emplace(item.at("pos").get<Position>(), Todo{intents_.Get(intent), doc_index});
     }
     played_ = snapshot.last_pos + 1;
     election_ = std::move(election);

@@ -15,7 +15,6 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,7 +26,9 @@
 #include "core/fencing.h"
 #include "core/llm.h"
 #include "core/policy_state.h"
+#include "core/position_map.h"
 #include "core/recent_values.h"
+#include "core/shared_actions.h"
 #include "core/voter_config.h"
 
 namespace logact {
@@ -62,6 +63,12 @@ class RuleVotingLogic : public VotingLogic {
   std::string ConfigDigest() const override;
 
  private:
+  // The decision for each of the last 8 distinct actions judged under
+  // config_ (forgotten when config_ changes): the rules are a pure function
+  // of the config and the action, matched exactly (same JSON types, 1 is not
+  // 1.0), so a remembered decision is the one evaluating them would give, and
+  // the same actions come back task after task. Not replicated state.
+  RecentValues<Action, VoteDecision, 8> decisions_;
   VoterConfig config_;
 };
 
@@ -109,9 +116,9 @@ class Voter : public Component {
  private:
   // A live intent this voter still has to judge, with the voter document in
   // force at the intent's position (an index into docs_, -1: the logic as
-  // constructed).
+  // constructed). The intent is a shared immutable copy (intents_).
   struct Todo {
-    IntentPayload intent;
+    std::shared_ptr<const IntentPayload> intent;  // never null
     int64_t doc_index = -1;
   };
   // A judgement waiting for its latency to pass before the vote is appended.
@@ -134,13 +141,14 @@ class Voter : public Component {
   Position played_ = 0;
   PolicyState policy_;
   ElectionState election_;
-  bool active_ = true;        // listed by the last applied voter configuration (or none yet)
-  std::vector<Json> docs_;    // this voter's documents from applied policies, in log order
-  int64_t applied_doc_ = -1;  // the last of docs_ passed to logic_->Reconfigure
-  std::map<Position, Todo> to_vote_;   // live undecided intents without our vote, in order
-  int64_t votes_seen_ = 0;             // our votes on the log (any incarnation)
-  uint64_t votes_digest_ = 0;          // running digest of (intent, approve) of those votes
+  bool active_ = true;         // listed by the last applied voter configuration (or none yet)
+  std::vector<Json> docs_;     // this voter's documents from applied policies, in log order
+  int64_t applied_doc_ = -1;   // the last of docs_ passed to logic_->Reconfigure
+  PositionMap<Todo> to_vote_;  // live undecided intents without our vote, in order
+  int64_t votes_seen_ = 0;     // our votes on the log (any incarnation)
+  uint64_t votes_digest_ = 0;  // running digest of (intent, approve) of those votes
   std::optional<InFlight> in_flight_;  // local: not part of the replicated state
+  SharedIntents intents_;              // the intents of to_vote_, one copy of each (not state)
 };
 
 }  // namespace logact

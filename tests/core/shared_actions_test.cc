@@ -6,6 +6,7 @@
 #include <boost/test/unit_test.hpp>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/same_json.h"
 
@@ -73,6 +74,29 @@ BOOST_AUTO_TEST_CASE(OldestActionIsForgottenPastTheBound) {
   BOOST_CHECK_EQUAL(renewed->ToText(), first->ToText());
   const auto recent = shared.Get(Action("tool", Json{{"i", 2}}));
   BOOST_CHECK(recent == shared.Get(Action("tool", Json{{"i", 2}})));
+}
+
+// SharedIntents: one copy for exactly equal intents; a different driver,
+// epoch, tool or argument type gets its own copy, equal to what was looked up.
+BOOST_AUTO_TEST_CASE(EqualIntentsShareOneCopy) {
+  SharedIntents shared;
+  const IntentPayload pay{Action("send_money", Json{{"amount", 100}}), "agent", 1};
+  const auto first = shared.Get(pay);
+  BOOST_CHECK(first == shared.Get(IntentPayload(pay)));
+  BOOST_CHECK(*first == pay);
+  std::vector<IntentPayload> others = {
+      {Action("send_money", Json{{"amount", 100.0}}), "agent", 1},
+      {Action("send_money", Json{{"amount", 100}}), "other", 1},
+      {Action("send_money", Json{{"amount", 100}}), "agent", 2},
+      {Action("schedule", Json{{"amount", 100}}), "agent", 1},
+  };
+  for (const IntentPayload& other : others) {
+    const auto copy = shared.Get(other);
+    BOOST_CHECK(copy != first);
+    BOOST_CHECK(*copy == other);
+    BOOST_CHECK_EQUAL(copy->action.ToText(), other.action.ToText());
+  }
+  BOOST_CHECK(shared.Get(pay) == first);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

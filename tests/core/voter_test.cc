@@ -99,6 +99,32 @@ BOOST_FIXTURE_TEST_CASE(RuleVoterDefaultReason, Fixture) {
   BOOST_TEST(decision.latency_ms == 0);
 }
 
+BOOST_FIXTURE_TEST_CASE(RuleVoterRememberedDecisionsMatchFreshOnes, Fixture) {
+  // Goal: the rule logic's remembered decisions are exactly those of a logic
+  // that never judged before. Method: judge a seeded mix of recurring actions
+  // (more than it remembers; amounts 1 and 1.0 apart; another tool) with one
+  // logic, each also with a fresh logic, across a reconfiguration.
+  RuleVotingLogic cached(MustParse(kMoneyRules));
+  std::vector<Action> actions;
+  for (int i = 0; i < 12; ++i) actions.push_back(Action{"send_money", Json{{"amount", 95 + i}}});
+  actions.push_back(Action{"send_money", Json{{"amount", 101.0}}});
+  actions.push_back(Action{"delete_file", Json{{"amount", 1}}});
+  for (int round = 0; round < 2; ++round) {
+    const Json& document = round == 0 ? kMoneyRules : kAllowAll;
+    if (round == 1) BOOST_REQUIRE(cached.Reconfigure(document));
+    for (size_t i = 0; i < 200; ++i) {
+      const Action& action = actions[(i * 7 + i / 13) % actions.size()];
+      const IntentPayload intent{action, "agent", 1};
+      RuleVotingLogic fresh(MustParse(document));
+      const VoteDecision want = fresh.Judge(0, intent);
+      const VoteDecision got = cached.Judge(0, intent);
+      BOOST_REQUIRE_EQUAL(got.approve, want.approve);
+      BOOST_REQUIRE_EQUAL(got.reason, want.reason);
+      BOOST_REQUIRE_EQUAL(got.latency_ms, want.latency_ms);
+    }
+  }
+}
+
 BOOST_FIXTURE_TEST_CASE(LlmVoterAsksAndFollowsTheAnswer, Fixture) {
   // Goal: the LLM voter sends one user message with the action text as
   // voter/<name>, and follows a well-formed answer.
