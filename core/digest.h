@@ -12,9 +12,14 @@
 // more. Thread-safety: a value type.
 #pragma once
 
+#include <array>
+#include <bitset>
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace logact {
 
@@ -28,6 +33,9 @@ class Digest {
   Digest& AddBool(bool value) { return AddInt(value ? 1 : 0); }
   // Feeds the length, then the bytes.
   Digest& AddString(std::string_view bytes);
+  // Feeds the bytes alone, without their length (what AddString does after
+  // the length). Callers that split one string into parts use it.
+  Digest& AddBytes(std::string_view bytes);
 
   uint64_t value() const { return hash_; }
   // 16 lowercase hex digits.
@@ -39,6 +47,45 @@ class Digest {
     hash_ *= kPrime;
   }
   uint64_t hash_ = kOffsetBasis;
+
+  friend class DigestMemo;
+};
+
+// DigestMemo: Digest::AddBytes for byte strings that recur (a long
+// conversation repeats its replies and tool outputs task after task), in a
+// compare and a multiply per repeat instead of a multiply per byte. The
+// result is exactly that of AddBytes: the memo changes the work, not the hash.
+//
+// Why it is exact: one FNV-1a step h -> (h ^ b) * P turns h ^ b into h + e
+// where e depends only on h's low byte, and the low byte of the result
+// depends only on h's low byte too. By induction, feeding the n bytes of T
+// turns h into h * P^n + C_T(h mod 256). For the last kStrings distinct
+// strings of at least kBytesMin bytes the memo keeps P^n and C_T of each low
+// byte met so far (found by feeding T once from that low byte); anything
+// else is fed byte by byte.
+//
+// Determinism: lookups scan in insertion order; no hashing, no addresses.
+// Thread-safety: none.
+class DigestMemo {
+ public:
+  static constexpr size_t kStrings = 16;
+  // Shorter strings are fed directly: a look-up would cost about as much.
+  static constexpr size_t kBytesMin = 16;
+
+  // Same as digest->AddBytes(bytes).
+  void AddBytes(Digest* digest, std::string_view bytes);
+
+ private:
+  struct Known {
+    std::string bytes;
+    uint64_t power = 1;                 // P^n, n = bytes.size()
+    std::array<uint64_t, 256> offsets;  // C_T(low byte), where `has` is set
+    std::bitset<256> has;
+  };
+  Known& Find(std::string_view bytes);
+
+  std::vector<std::unique_ptr<Known>> known_;  // at most kStrings
+  size_t next_ = 0;                            // replaced next once known_ is full
 };
 
 // 16 lowercase hex digits of `value`, most significant first.

@@ -1,10 +1,12 @@
 #include "core/driver.h"
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -42,6 +44,19 @@ struct IntentStatus {
   bool resolved = false;  // a result, a restart marker naming it, or a first-decision abort
 };
 
+// Where the first run of digits in the first kNumberSearchBytes bytes of
+// `text` ends, or 0 when there is none.
+constexpr size_t kNumberSearchBytes = 32;
+size_t EndOfFirstNumber(std::string_view text) {
+  auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  const size_t head = std::min(text.size(), kNumberSearchBytes);
+  size_t i = 0;
+  while (i < head && !is_digit(text[i])) ++i;
+  if (i == head) return 0;
+  while (i < text.size() && is_digit(text[i])) ++i;
+  return i;
+}
+
 }  // namespace
 
 struct Driver::State {
@@ -57,6 +72,7 @@ struct Driver::State {
   LlmRequest request;
   int64_t conversation_turns = 0;
   uint64_t conversation_digest = 0;
+  DigestMemo conversation_memo;            // derived: only saves work on repeated turns
   std::vector<std::string> pending_lines;  // inputs since the last inf_in
   int64_t mail_dropped = 0;                // mail beyond kMailBufferMax since the last inf_in
   bool awaiting_reply = false;             // the last inf_in has no inf_out after it
@@ -134,11 +150,17 @@ Next Driver::State::NextAction() const {
 }
 
 void Driver::State::AddTurn(std::string role, const std::string& text) {
-  conversation_digest = Digest()
-                            .AddInt(static_cast<int64_t>(conversation_digest))
-                            .AddString(role)
-                            .AddString(text)
-                            .value();
+  // Digest().AddInt(previous).AddString(role).AddString(text), with the text
+  // split in two: a turn often repeats an earlier one but for a number near
+  // its start ("result of intent 24: ok: <the same output>"), so the bytes up
+  // to that number are fed directly and the rest through the memo.
+  const std::string_view bytes(text);
+  const size_t split = EndOfFirstNumber(bytes);
+  Digest digest;
+  digest.AddInt(static_cast<int64_t>(conversation_digest)).AddString(role);
+  digest.AddInt(static_cast<int64_t>(bytes.size())).AddBytes(bytes.substr(0, split));
+  conversation_memo.AddBytes(&digest, bytes.substr(split));
+  conversation_digest = digest.value();
   ++conversation_turns;
   std::deque<LlmMessage>& messages = request.messages;
   // A bounded context window: the oldest turn falls out first (a deque: the
