@@ -251,8 +251,9 @@ Result<LlmReply> FaultyLlm::Complete(const LlmRequest& request) {
   return reply;
 }
 
-CrashPointBus::CrashPointBus(AgentBus* inner, FaultInjector* injector, std::string principal)
-    : inner_(inner), injector_(injector), principal_(std::move(principal)) {
+CrashPointBus::CrashPointBus(AgentBus* inner, FaultInjector* injector, std::string principal,
+                             const MemoryBus* storage)
+    : inner_(inner), storage_(storage), injector_(injector), principal_(std::move(principal)) {
   LOGACT_ASSERT(inner_ != nullptr);
   LOGACT_ASSERT(injector_ != nullptr);
 }

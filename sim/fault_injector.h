@@ -63,6 +63,7 @@
 #include "core/environment.h"
 #include "core/json.h"
 #include "core/llm.h"
+#include "core/memory_bus.h"
 #include "models/environment_model.h"
 #include "sim/fault_plan.h"
 #include "sim/fault_schedule.h"
@@ -188,12 +189,21 @@ class FaultyLlm final : public Llm {
 class CrashPointBus final : public AgentBus {
  public:
   // REQUIRES: inner and injector non-null and outliving the wrapper.
-  CrashPointBus(AgentBus* inner, FaultInjector* injector, std::string principal);
+  // `storage` (may be null; then outliving the wrapper): a MemoryBus whose
+  // Tail() is always inner's Tail(), as under the simulator's recorder when
+  // no storage fault is on. Tail() then reads it directly: every component
+  // asks for Tail() at every scheduling round, and the chain of forwarding
+  // calls down to the storage was a visible part of a run.
+  CrashPointBus(AgentBus* inner, FaultInjector* injector, std::string principal,
+                const MemoryBus* storage = nullptr);
   Result<Position> Append(Entry entry) override;
   Result<std::vector<Entry>> Read(Position start, Position end, TypeFilter filter) const override {
     return inner_->Read(start, end, filter);
   }
-  Position Tail() const override { return inner_->Tail(); }
+  Position Tail() const override {
+    // The qualified call is not virtual: `storage_` is exactly a MemoryBus.
+    return storage_ != nullptr ? storage_->MemoryBus::Tail() : inner_->Tail();
+  }
   Result<Page> Poll(Position start, TypeFilter filter, size_t max) const override {
     return inner_->Poll(start, filter, max);
   }
@@ -206,6 +216,7 @@ class CrashPointBus final : public AgentBus {
 
  private:
   AgentBus* inner_;
+  const MemoryBus* storage_;
   FaultInjector* injector_;
   std::string principal_;
   bool crashed_ = false;

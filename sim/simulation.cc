@@ -208,6 +208,9 @@ class Runner {
   RecordingBus* bus_ = nullptr;  // owned by bus_owner_
   std::unique_ptr<RecordingBus> bus_owner_;
   SimulatedBus* storage_ = nullptr;  // under bus_ when storage faults are on
+  // Under bus_ otherwise (unless a hook wrapped it): the CrashPointBuses read
+  // the tail from it directly, as bus_'s Tail() is its Tail().
+  const MemoryBus* plain_storage_ = nullptr;
   std::unique_ptr<models::EnvironmentModel> model_;
   std::unique_ptr<RetryingModel> retrying_model_;
   std::unique_ptr<RecordingEnvironment> environment_;
@@ -287,9 +290,14 @@ Status Runner::Setup() {
     storage_ = simulated.get();
     storage = std::move(simulated);
   } else {
-    storage = std::make_unique<MemoryBus>(&clock_);
+    auto memory = std::make_unique<MemoryBus>(&clock_);
+    plain_storage_ = memory.get();
+    storage = std::move(memory);
   }
-  if (hooks_.wrap_bus) storage = hooks_.wrap_bus(std::move(storage));
+  if (hooks_.wrap_bus) {
+    plain_storage_ = nullptr;  // the wrapper may answer Tail() its own way
+    storage = hooks_.wrap_bus(std::move(storage));
+  }
   LOGACT_ASSERT(storage != nullptr);
   bus_owner_ = std::make_unique<RecordingBus>(std::move(storage), &clock_, sinks_,
                                               &scenario_.injected_actions);
@@ -360,7 +368,7 @@ ComponentRecipe Runner::Recipe(std::string role, std::string name) {
 Status Runner::AddSlot(ComponentRecipe recipe) {
   Slot slot;
   slot.principal = recipe.role + "/" + recipe.name;
-  slot.bus = std::make_unique<CrashPointBus>(bus_, &injector_, slot.principal);
+  slot.bus = std::make_unique<CrashPointBus>(bus_, &injector_, slot.principal, plain_storage_);
   recipe.bus = slot.bus.get();
   slot.recipe = std::move(recipe);
   LOGACT_ASSIGN_OR_RETURN(slot.component, Build(slot.recipe));
@@ -579,7 +587,7 @@ void Runner::Restart(size_t index) {
       std::any_of(bus_->facts().open_intents.begin(), bus_->facts().open_intents.end(),
                   [](const BusFacts::OpenIntent& open) { return open.committed; });
   slot.component.reset();
-  slot.bus = std::make_unique<CrashPointBus>(bus_, &injector_, slot.principal);
+  slot.bus = std::make_unique<CrashPointBus>(bus_, &injector_, slot.principal, plain_storage_);
   slot.recipe.bus = slot.bus.get();
   const std::optional<Snapshot> snapshot = SnapshotAfterCrash(slot);
   slot.recipe.snapshot = snapshot.has_value() ? &*snapshot : nullptr;
