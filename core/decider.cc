@@ -1,5 +1,6 @@
 #include "core/decider.h"
 
+#include <string_view>
 #include <utility>
 
 #include "core/assert.h"
@@ -14,7 +15,7 @@ constexpr TypeFilter kPlays = {EntryType::kIntent, EntryType::kVote,   EntryType
 
 // The policy's "kind" as written in JSON. A switch, not ToJson(): the name is
 // needed for every decision, and building the JSON form allocated a whole tree.
-std::string KindName(const DeciderPolicy& policy) {
+std::string_view KindName(const DeciderPolicy& policy) {
   switch (policy.kind) {
     case DeciderKind::kOnByDefault:
       return "on_by_default";
@@ -32,14 +33,19 @@ std::string KindName(const DeciderPolicy& policy) {
   return "policy";
 }
 
-// "a", "a and b", "a, b and c".
-std::string JoinTypes(const std::vector<std::string>& types) {
-  std::string out;
-  for (size_t i = 0; i < types.size(); ++i) {
-    if (i > 0) out += (i + 1 == types.size()) ? " and " : ", ";
-    out += types[i];
+// Appends the voter types of the votes in `counted` whose approve equals
+// `approve`, in order, joined as "a", "a and b", "a, b and c".
+template <typename Votes>
+void AppendTypes(const Votes& counted, bool approve, std::string* out) {
+  size_t total = 0;
+  for (const auto& vote : counted) total += vote.approve == approve ? 1 : 0;
+  size_t i = 0;
+  for (const auto& vote : counted) {
+    if (vote.approve != approve) continue;
+    if (i > 0) out->append(i + 1 == total ? " and " : ", ");
+    out->append(vote.voter_type);
+    ++i;
   }
-  return out;
 }
 
 }  // namespace
@@ -52,15 +58,35 @@ Decider::Decider(DeciderOptions options)
 
 bool Decider::HasWork() const {
   if (options_.bus->Tail() > played_) return true;
-  return NextDecision().has_value();
+  return DecisionDue();
+}
+
+bool Decider::DecisionDue() const {
+  const int64_t now = options_.clock->NowMs();
+  for (const auto& [pos, pending] : pending_) {
+    if (pending.verdict != Verdict::kUndecided) return true;
+    const std::optional<int64_t>& timeout_ms = pending.policy->timeout_ms;
+    if (timeout_ms.has_value() && now >= pending.ts + *timeout_ms) return true;
+  }
+  return false;
+}
+
+const std::shared_ptr<const DeciderPolicy>& Decider::PolicyInForce() {
+  // Versions only grow with each applied policy entry, so equal versions mean
+  // the same policy.
+  if (in_force_ == nullptr || in_force_version_ != policy_.version()) {
+    in_force_ = std::make_shared<const DeciderPolicy>(policy_.decider());
+    in_force_version_ = policy_.version();
+  }
+  return in_force_;
 }
 
 int64_t Decider::NextWakeMs() const {
   int64_t wake = kNeverMs;
   for (const auto& [pos, pending] : pending_) {
     if (pending.verdict != Verdict::kUndecided) return options_.clock->NowMs();
-    if (pending.policy.timeout_ms.has_value()) {
-      wake = std::min(wake, pending.ts + *pending.policy.timeout_ms);
+    if (pending.policy->timeout_ms.has_value()) {
+      wake = std::min(wake, pending.ts + *pending.policy->timeout_ms);
     }
   }
   return wake;
@@ -69,8 +95,9 @@ int64_t Decider::NextWakeMs() const {
 Status Decider::Step() {
   LOGACT_TRY(PlayLog(*options_.bus, kPlays, &played_, [this](const Entry& e) { Play(e); }));
   std::optional<Decision> decision = NextDecision();
+  LOGACT_ASSERT_EQ(DecisionDue(), decision.has_value());  // HasWork's short form agrees
   if (!decision.has_value()) return Status::Ok();
-  return DecideOne(*decision);
+  return DecideOne(*std::move(decision));
 }
 
 void Decider::Play(const Entry& entry) {
@@ -88,8 +115,8 @@ void Decider::Play(const Entry& entry) {
       // policy entries come later (SPEC §2).
       Pending pending;
       pending.ts = entry.ts;
-      pending.policy = policy_.decider();
-      pending.verdict = Evaluate(pending.policy, pending.tally.votes());
+      pending.policy = PolicyInForce();
+      pending.verdict = Evaluate(*pending.policy, pending.tally.votes());
       pending_.emplace(entry.pos, std::move(pending));
       break;
     }
@@ -111,9 +138,12 @@ void Decider::PlayVote(const VotePayload& vote) {
   auto it = pending_.find(vote.intent);
   if (it == pending_.end()) return;
   Pending& pending = it->second;
-  if (!pending.tally.Add(pending.policy, vote.voter_type, vote.approve)) return;
+  if (!pending.tally.Add(*pending.policy, vote.voter_type, vote.approve)) return;
+  // Room for a vote of each listed type at once: they usually all come.
+  if (pending.counted.empty())
+    pending.counted.reserve(std::max<size_t>(1, pending.policy->types.size()));
   pending.counted.push_back({vote.voter, vote.voter_type, vote.approve, vote.reason});
-  pending.verdict = Evaluate(pending.policy, pending.tally.votes());
+  pending.verdict = Evaluate(*pending.policy, pending.tally.votes());
 }
 
 void Decider::PlayDecision(Position intent, bool commit) {
@@ -129,51 +159,54 @@ void Decider::PlayDecision(Position intent, bool commit) {
 std::optional<Decider::Decision> Decider::NextDecision() const {
   const int64_t now = options_.clock->NowMs();
   for (const auto& [pos, pending] : pending_) {
-    // HasWork() asks on every scheduler round: an undecided intent without a
-    // due timeout must cost no allocation.
-    const std::optional<int64_t>& timeout_ms = pending.policy.timeout_ms;
+    const std::optional<int64_t>& timeout_ms = pending.policy->timeout_ms;
     const bool timed_out = timeout_ms.has_value() && now >= pending.ts + *timeout_ms;
     if (pending.verdict == Verdict::kUndecided && !timed_out) continue;
     Decision decision;
     decision.intent = pos;
     decision.payload.intent = pos;
-    const std::string kind = KindName(pending.policy);
+    std::string& reason = decision.payload.reason;
+    reason = KindName(*pending.policy);
     if (pending.verdict != Verdict::kUndecided) {
-      std::vector<std::string> approved, denied;
-      const CountedVoteInfo* first_deny = nullptr;
-      for (const CountedVoteInfo& vote : pending.counted) {
-        (vote.approve ? approved : denied).push_back(vote.voter_type);
-        if (!vote.approve && first_deny == nullptr) first_deny = &vote;
-      }
       decision.commit = pending.verdict == Verdict::kCommit;
+      const CountedVoteInfo* first_deny = nullptr;
+      size_t denied = 0;
+      for (const CountedVoteInfo& vote : pending.counted) {
+        if (vote.approve) continue;
+        if (first_deny == nullptr) first_deny = &vote;
+        ++denied;
+      }
       if (pending.counted.empty()) {
-        decision.payload.reason =
-            kind + (decision.commit ? ": committed without votes" : ": aborted without votes");
+        reason += decision.commit ? ": committed without votes" : ": aborted without votes";
       } else if (decision.commit) {
-        decision.payload.reason = kind + ": " + JoinTypes(approved) + " approved";
-      } else if (denied.size() == 1) {
-        decision.payload.reason =
-            kind + ": " + first_deny->voter_type + " denied: " + first_deny->reason;
+        reason += ": ";
+        AppendTypes(pending.counted, /*approve=*/true, &reason);
+        reason += " approved";
+      } else if (denied == 1) {
+        reason.append(": ").append(first_deny->voter_type).append(" denied: ");
+        reason += first_deny->reason;
       } else {
-        decision.payload.reason = kind + ": " + JoinTypes(denied) + " denied";
+        reason += ": ";
+        AppendTypes(pending.counted, /*approve=*/false, &reason);
+        reason += " denied";
       }
       return decision;
     }
     decision.commit = false;
     decision.payload.timeout = true;
-    decision.payload.reason =
-        kind + ": timeout: undecided after " + std::to_string(*timeout_ms) + " ms";
+    reason.append(": timeout: undecided after ").append(std::to_string(*timeout_ms)).append(" ms");
     return decision;
   }
   return std::nullopt;
 }
 
-Status Decider::DecideOne(const Decision& decision) {
+Status Decider::DecideOne(Decision decision) {
   LOGACT_ASSERT(pending_.count(decision.intent) == 1);
   const EntryType type = decision.commit ? EntryType::kCommit : EntryType::kAbort;
   // On any error the intent stays pending: the next Step plays the log first,
   // so an append that did land (kUnknownOutcome) is seen and never repeated.
-  Result<Position> pos = options_.bus->Append(MakeDecision(type, principal_, decision.payload));
+  Result<Position> pos =
+      options_.bus->Append(MakeDecision(type, principal_, std::move(decision.payload)));
   if (!pos.has_value()) return pos.error();
   LOGACT_ASSERT_GT(*pos, decision.intent);
   return Status::Ok();
@@ -189,7 +222,7 @@ std::string Decider::StateDigest() const {
   digest.AddInt(decided_count_).AddInt(static_cast<int64_t>(decided_digest_));
   digest.AddInt(static_cast<int64_t>(pending_.size()));
   for (const auto& [pos, pending] : pending_) {
-    digest.AddInt(pos).AddInt(pending.ts).AddString(CompactJson(pending.policy.ToJson()));
+    digest.AddInt(pos).AddInt(pending.ts).AddString(CompactJson(pending.policy->ToJson()));
     digest.AddInt(static_cast<int64_t>(pending.verdict));
     for (const CountedVoteInfo& vote : pending.counted) {
       digest.AddString(vote.voter).AddString(vote.voter_type).AddBool(vote.approve);

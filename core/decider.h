@@ -12,7 +12,7 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +23,7 @@
 #include "core/decider_policy.h"
 #include "core/fencing.h"
 #include "core/policy_state.h"
+#include "core/position_map.h"
 
 namespace logact {
 
@@ -57,7 +58,9 @@ class Decider : public Component {
   // the counted votes so far.
   struct Pending {
     int64_t ts = 0;
-    DeciderPolicy policy;
+    // Never null. Shared with every intent played under the same policy
+    // entry: it is immutable, and a copy per intent was three allocations.
+    std::shared_ptr<const DeciderPolicy> policy;
     VoteTally tally;
     std::vector<CountedVoteInfo> counted;
     Verdict verdict = Verdict::kUndecided;  // Evaluate(policy, tally) after each vote
@@ -74,14 +77,23 @@ class Decider : public Component {
   void PlayDecision(Position intent, bool commit);
   // The first decision due now, in intent order, if any.
   std::optional<Decision> NextDecision() const;
-  Status DecideOne(const Decision& decision);
+  // Whether NextDecision() would return one, without building it (the
+  // scheduler asks HasWork() every round).
+  bool DecisionDue() const;
+  // The policy in force now (policy_.decider()), shared.
+  const std::shared_ptr<const DeciderPolicy>& PolicyInForce();
+  Status DecideOne(Decision decision);
 
   DeciderOptions options_;
   std::string principal_;
   Position played_ = 0;
   PolicyState policy_;
   ElectionState election_;
-  std::map<Position, Pending> pending_;  // undecided live intents, by position
+  PositionMap<Pending> pending_;  // undecided live intents, by position
+  // policy_.decider() as of policy_.version() == in_force_version_, shared
+  // by the intents played under it. Not state: remade from policy_.
+  std::shared_ptr<const DeciderPolicy> in_force_;
+  int64_t in_force_version_ = -1;
   // Decisions seen on the log for live intents: count and a running digest of
   // (intent, committed) in log order, so StateDigest stays O(pending).
   int64_t decided_count_ = 0;
