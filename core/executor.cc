@@ -1,16 +1,18 @@
 #include "core/executor.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <optional>
-#include <set>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "core/assert.h"
 #include "core/digest.h"
 #include "core/fencing.h"
 #include "core/play_log.h"
+#include "core/position_map.h"
 #include "core/shared_actions.h"
 #include "core/snapshot_codec.h"
 
@@ -29,44 +31,6 @@ struct IntentInfo {
   std::string key;                       // the idempotency key its call carries (see KeyFor)
 };
 
-// The live intents by position, ascending, with the part of std::map's
-// interface used here. A sorted vector: intents are played in log order, so
-// they are added at the end, and a map node per intent of a run was freed one
-// by one at teardown.
-class IntentTable {
- public:
-  using Item = std::pair<Position, IntentInfo>;
-  using iterator = std::vector<Item>::iterator;
-  using const_iterator = std::vector<Item>::const_iterator;
-
-  iterator begin() { return items_.begin(); }
-  iterator end() { return items_.end(); }
-  const_iterator begin() const { return items_.begin(); }
-  const_iterator end() const { return items_.end(); }
-  size_t size() const { return items_.size(); }
-
-  iterator find(Position pos) {
-    auto it = std::lower_bound(items_.begin(), items_.end(), pos,
-                               [](const Item& item, Position p) { return item.first < p; });
-    return it != items_.end() && it->first == pos ? it : items_.end();
-  }
-  const_iterator find(Position pos) const { return const_cast<IntentTable*>(this)->find(pos); }
-  size_t count(Position pos) const { return find(pos) == end() ? 0 : 1; }
-  const IntentInfo& at(Position pos) const {
-    const_iterator it = find(pos);
-    LOGACT_ASSERT(it != end());
-    return it->second;
-  }
-  // REQUIRES: `pos` is above every position held.
-  void emplace(Position pos, IntentInfo info) {
-    LOGACT_ASSERT(items_.empty() || items_.back().first < pos);
-    items_.emplace_back(pos, std::move(info));
-  }
-
- private:
-  std::vector<Item> items_;
-};
-
 }  // namespace
 
 struct Executor::State {
@@ -76,8 +40,9 @@ struct Executor::State {
   ElectionState election;
 
   // Replicated state: a pure function of [0, played).
-  IntentTable intents;          // live intents only
-  std::set<Position> runnable;  // first decision commit, no result, in log order
+  PositionMap<IntentInfo> intents;  // live intents only
+  // First decision commit, no result, in log order (a set: the values are unused).
+  PositionMap<std::monostate> runnable;
   int64_t results_seen = 0;
   int64_t markers_seen = 0;
   uint64_t events_digest = 0;  // running digest of decisions and results, in log order
@@ -163,7 +128,7 @@ void Executor::State::PlayDecision(Position intent, bool commit) {
   if (it == intents.end() || it->second.decided) return;
   it->second.decided = true;
   it->second.committed = commit;
-  if (commit && !it->second.resolved) runnable.insert(intent);
+  if (commit && !it->second.resolved) runnable.emplace(intent, {});
   Fold(intent, commit ? 1 : 0);
 }
 
@@ -203,7 +168,7 @@ void Executor::State::PlayResult(const Entry& entry) {
 Status Executor::State::Boot() {
   // p: the last committed live intent without a result. This instance (or its
   // predecessor) may have run it before crashing, so nobody runs it on its own.
-  marker_intent = runnable.empty() ? kNoPosition : *runnable.rbegin();
+  marker_intent = runnable.empty() ? kNoPosition : std::prev(runnable.end())->first;
   ResultPayload marker;
   marker.intent = marker_intent;
   marker.ok = false;
@@ -220,7 +185,7 @@ Status Executor::State::Boot() {
 }
 
 Status Executor::State::ExecuteNext() {
-  const Position intent = *runnable.begin();
+  const Position intent = runnable.begin()->first;
   const auto slot = std::lower_bound(executed.begin(), executed.end(), intent);
   LOGACT_ASSERT(slot == executed.end() || *slot != intent);
   const IntentInfo& info = intents.at(intent);
@@ -239,7 +204,7 @@ Status Executor::State::ExecuteNext() {
   completion.ready_ms = options.clock->NowMs();
   if (outcome.has_value()) {
     completion.result.ok = outcome->ok;
-    completion.result.output = outcome->output;
+    completion.result.output = std::move(outcome->output);
     completion.ready_ms += std::max<int64_t>(0, outcome->duration_ms);
   } else {
     // Whether the effect happened is unknown; never retried automatically.
@@ -329,7 +294,7 @@ std::string Executor::StateDigest() const {
   if (leader.has_value()) digest.AddString(leader->driver).AddInt(leader->epoch);
   digest.AddInt(s.results_seen).AddInt(s.markers_seen);
   digest.AddInt(static_cast<int64_t>(s.events_digest));
-  for (Position p : s.runnable) digest.AddInt(p).AddString(s.intents.at(p).key);
+  for (const auto& [p, unused] : s.runnable) digest.AddInt(p).AddString(s.intents.at(p).key);
   for (const auto& [action, key] : s.unknown_keys) digest.AddString(action).AddString(key);
   return digest.Hex();
 }
@@ -369,7 +334,7 @@ Status Executor::Restore(const Snapshot& snapshot) {
     ElectionState election;
     LOGACT_TRY(snapshot_codec::DecodeElection(fields.at("election"), &election));
     std::map<Position, IntentInfo> intents;
-    std::set<Position> runnable;
+    PositionMap<std::monostate> runnable;
     for (const Json& item : fields.at("intents")) {
       IntentInfo info;
       Action action;
@@ -382,7 +347,7 @@ Status Executor::Restore(const Snapshot& snapshot) {
       const Position pos = item.at("pos").get<Position>();
       // Snapshots from before keys were inherited hold none: the position was the key.
       info.key = item.contains("key") ? item.at("key").get<std::string>() : std::to_string(pos);
-      if (info.decided && info.committed && !info.resolved) runnable.insert(pos);
+      if (info.decided && info.committed && !info.resolved) runnable.emplace(pos, {});
       intents.emplace(pos, std::move(info));
     }
     s.played = snapshot.last_pos + 1;
