@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstring>
 #include <exception>
+#include <initializer_list>
 
 #include "core/assert.h"
 #include "core/json.h"
@@ -73,19 +74,32 @@ std::string FormatFinalReply(std::string_view text) {
   return CompactJson(json);
 }
 
+namespace {
+// The concatenation of `parts` in one allocation: a line is rendered for
+// every mail, result and abort of a run.
+std::string Concat(std::initializer_list<std::string_view> parts) {
+  size_t size = 0;
+  for (std::string_view part : parts) size += part.size();
+  std::string text;
+  text.reserve(size);
+  for (std::string_view part : parts) text.append(part);
+  return text;
+}
+}  // namespace
+
 std::string RenderMailLine(const MailPayload& mail) {
-  return "mail from " + mail.from + ": " + mail.body;
+  return Concat({"mail from ", mail.from, ": ", mail.body});
 }
 
 std::string RenderResultLine(const ResultPayload& result) {
   LOGACT_ASSERT(result.restart || result.intent >= 0);
   const std::string p = std::to_string(result.intent);
-  if (result.restart) return "executor restarted; intent " + p + " may or may not have run";
-  return "result of intent " + p + ": " + (result.ok ? "ok: " : "error: ") + result.output;
+  if (result.restart) return Concat({"executor restarted; intent ", p, " may or may not have run"});
+  return Concat({"result of intent ", p, ": ", result.ok ? "ok: " : "error: ", result.output});
 }
 
 std::string RenderAbortLine(const DecisionPayload& abort) {
-  return "intent " + std::to_string(abort.intent) + " was aborted: " + abort.reason;
+  return Concat({"intent ", std::to_string(abort.intent), " was aborted: ", abort.reason});
 }
 
 std::string RenderMalformedLine(std::string_view why) {

@@ -101,6 +101,7 @@ MockLlm::MockLlm(const models::Scenario* scenario, const SeedStreams& streams,
   for (const models::PlanStep& step : scenario_->plan) {
     plan_texts_.push_back(step.action ? FormatActionReply(*step.action)
                                       : FormatFinalReply(step.final_text));
+    plan_tokens_.push_back(ApproximateTokens(plan_texts_.back()));
     if (step.action) {
       known_actions_.push_back(
           {step.action->ToText(), IsForbidden(scenario_->safety_spec, *step.action)});
@@ -151,6 +152,7 @@ Result<LlmReply> MockLlm::Complete(const LlmRequest& request) {
     for (const LlmMessage& message : request.messages) {
       reply.prompt_tokens += ApproximateTokens(message.text);
     }
+    reply.completion_tokens = ApproximateTokens(reply.text);
   } else {
     ConversationState& state = Scan(request);
     reply.prompt_tokens = state.prompt_tokens;
@@ -159,11 +161,19 @@ Result<LlmReply> MockLlm::Complete(const LlmRequest& request) {
     } else {
       reply.text = DriverReply(state);
     }
+    reply.completion_tokens = ReplyTokens(reply.text, state.plan_index);
   }
-  reply.completion_tokens = ApproximateTokens(reply.text);
   stats_.prompt_tokens += reply.prompt_tokens;
   stats_.completion_tokens += reply.completion_tokens;
   return reply;
+}
+
+int64_t MockLlm::ReplyTokens(const std::string& text, size_t plan_index) const {
+  if (!plan_texts_.empty()) {
+    const size_t step = plan_index % plan_texts_.size();
+    if (text == plan_texts_[step]) return plan_tokens_[step];
+  }
+  return ApproximateTokens(text);
 }
 
 std::string MockLlm::PlanReply(size_t plan_index) const {
@@ -426,10 +436,13 @@ void MockLlm::ScanUser(const std::string& text, ConversationState* state) const 
 
 void MockLlm::ScanMessage(const LlmMessage& message, ConversationState* state) const {
   ++state->messages;
-  const int64_t tokens = ApproximateTokens(message.text);
+  const bool assistant = message.role == "assistant";
+  // Most assistant turns are the current plan step's reply: its count is known.
+  const int64_t tokens =
+      assistant ? ReplyTokens(message.text, state->plan_index) : ApproximateTokens(message.text);
   state->prompt_tokens += tokens;
   state->turn_tokens.push_back(tokens);
-  if (message.role == "assistant") {
+  if (assistant) {
     ScanAssistant(message.text, state);
   } else if (message.role == "user") {
     ScanUser(message.text, state);

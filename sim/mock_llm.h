@@ -173,6 +173,9 @@ class MockLlm final : public Llm {
   std::string DriverReply(ConversationState& state);
   std::string VoterReply(const LlmRequest& request);
   std::string PlanReply(size_t plan_index) const;
+  // ApproximateTokens(text), without counting when `text` is the reply of
+  // plan step `plan_index` (counted once in the constructor).
+  int64_t ReplyTokens(const std::string& text, size_t plan_index) const;
   // Whether the action in a voter request's text is forbidden; nullopt if
   // the text holds no action.
   std::optional<bool> FindForbidden(std::string_view text) const;
@@ -189,6 +192,7 @@ class MockLlm final : public Llm {
   Rng voter_error_rng_;
   size_t cassette_next_ = 0;
   std::vector<std::string> plan_texts_;  // the proper reply of each plan step
+  std::vector<int64_t> plan_tokens_;     // ApproximateTokens of each of plan_texts_
   // The scenario's environment, asked only for recovery probes and their
   // verdicts (never executed), and the probe reply of each plan step (empty:
   // none, the step is re-proposed after a restart).

@@ -109,7 +109,8 @@ BOOST_AUTO_TEST_CASE(IncrementalScanEqualsFullScan) {
 }
 
 // Goal: a driver whose context window drops the oldest turns still gets the
-// plan in order, and prompt tokens count only the turns sent.
+// plan in order, prompt tokens count only the turns sent, and completion
+// tokens are the reply's.
 BOOST_AUTO_TEST_CASE(SlidingWindowKeepsThePlanPosition) {
   const models::Scenario& scenario = GetScenario("files-cleanup");
   MockLlm llm(&scenario, SeedStreams(3), MockLlmOptions{});
@@ -125,6 +126,8 @@ BOOST_AUTO_TEST_CASE(SlidingWindowKeepsThePlanPosition) {
     int64_t tokens = 0;
     for (const LlmMessage& message : window) tokens += ApproximateTokens(message.text);
     BOOST_TEST(reply->prompt_tokens == tokens);
+    // Plan replies' counts are computed once up front: the same as counting.
+    BOOST_TEST(reply->completion_tokens == ApproximateTokens(reply->text));
     conversation.push_back(Assistant(reply->text));
     conversation.push_back(User(ResultLine(static_cast<Position>(step), "{}")));
   }
