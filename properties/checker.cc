@@ -79,10 +79,12 @@ class CheckerImpl {
       : recovery_(options.voter_documents, options.reload_entries), safety_(std::move(options)) {}
 
   void OnRecord(const traces::TraceRecord& record) {
-    const int64_t line = ++records_ + 1;  // the header is line 1
     if (const Entry* entry = std::get_if<Entry>(&record)) {
-      OnEntry(*entry, line);
-    } else if (const auto* effect = std::get_if<traces::EffectRecord>(&record)) {
+      OnEntryRecord(*entry);
+      return;
+    }
+    const int64_t line = ++records_ + 1;  // the header is line 1
+    if (const auto* effect = std::get_if<traces::EffectRecord>(&record)) {
       OnEffect(*effect, line);
     } else if (const auto* state = std::get_if<traces::StateRecord>(&record)) {
       safety_.OnState(*state, line);
@@ -91,6 +93,11 @@ class CheckerImpl {
       recovery_.OnRestart(*restart, line);
     }
     // Fault records are observations that no invariant judges.
+  }
+
+  void OnEntryRecord(const Entry& entry) {
+    const int64_t line = ++records_ + 1;  // the header is line 1
+    OnEntry(entry, line);
   }
 
   Report Finish() {
@@ -234,6 +241,11 @@ void InvariantChecker::OnHeader(const traces::TraceHeader& header) {
 void InvariantChecker::OnRecord(const traces::TraceRecord& record) {
   LOGACT_ASSERT(impl_ != nullptr);
   impl_->OnRecord(record);
+}
+
+void InvariantChecker::OnEntry(const Entry& entry) {
+  LOGACT_ASSERT(impl_ != nullptr);
+  impl_->OnEntryRecord(entry);
 }
 
 Report InvariantChecker::Finish() {

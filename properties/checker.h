@@ -86,6 +86,9 @@ class InvariantChecker : public traces::TraceSink {
   void OnHeader(const traces::TraceHeader& header) override;
   // REQUIRES: Finish() has not been called (asserted).
   void OnRecord(const traces::TraceRecord& record) override;
+  // Judges an entry record exactly as OnRecord would, reading it in place.
+  // REQUIRES: Finish() has not been called (asserted).
+  void OnEntry(const Entry& entry) override;
 
   // Ends the trace: judges what needed the whole trace and returns the report.
   // REQUIRES: called once (asserted).

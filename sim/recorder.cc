@@ -12,6 +12,10 @@ void EmitRecord(const std::vector<traces::TraceSink*>& sinks, const traces::Trac
   for (traces::TraceSink* sink : sinks) sink->OnRecord(record);
 }
 
+void EmitEntry(const std::vector<traces::TraceSink*>& sinks, const Entry& entry) {
+  for (traces::TraceSink* sink : sinks) sink->OnEntry(entry);
+}
+
 RecordingBus::RecordingBus(std::unique_ptr<AgentBus> inner, const Clock* clock,
                            std::vector<traces::TraceSink*> sinks,
                            const std::vector<Action>* injected)
@@ -25,28 +29,33 @@ Result<Position> RecordingBus::Append(Entry entry) {
   // Everything Tally needs is read before the entry is moved into the bus;
   // only the position is unknown until the append succeeds.
   const TallyInput input = TallyInputOf(entry);
-  if (sinks_.empty()) {
-    Result<Position> pos = inner_->Append(std::move(entry));
-    RecordVisibleUpTo(pos.has_value() ? *pos : inner_->Tail());
-    if (pos.has_value()) {
-      Tally(input, *pos);
-      recorded_tail_ = *pos + 1;
-    }
-    return pos;
-  }
-  traces::TraceRecord record(std::in_place_type<Entry>, entry);
   Result<Position> pos = inner_->Append(std::move(entry));
   // Entries that storage made visible without acknowledging them (an append
   // whose outcome was unknown) are recorded first, in position order.
   RecordVisibleUpTo(pos.has_value() ? *pos : inner_->Tail());
   if (!pos.has_value()) return pos;
-  Entry& recorded = std::get<Entry>(record);
-  recorded.pos = *pos;
-  recorded.ts = clock_->NowMs();
   Tally(input, *pos);
   recorded_tail_ = *pos + 1;
-  EmitRecord(sinks_, record);
+  if (!sinks_.empty()) EmitStored(*pos);
   return pos;
+}
+
+void RecordingBus::EmitStored(Position pos) {
+  // The sinks read the stored entry in place: copying every entry into a
+  // record before the append was a large part of recording a run.
+  Position played = pos;
+  bool visited = false;
+  const Status status =
+      inner_->ForEachEntry(&played, pos + 1, TypeFilter::All(), [&](const Entry& stored) {
+        // The bus stamped it with this clock during the append, and no time
+        // passes between a successful append and its return.
+        LOGACT_ASSERT_EQ(stored.pos, pos);
+        LOGACT_ASSERT_EQ(stored.ts, clock_->NowMs());
+        visited = true;
+        EmitEntry(sinks_, stored);
+      });
+  LOGACT_ASSERT(status.ok());  // the position just appended is readable
+  LOGACT_ASSERT(visited);
 }
 
 void RecordingBus::RecordVisibleUpTo(Position end) {
@@ -55,7 +64,7 @@ void RecordingBus::RecordVisibleUpTo(Position end) {
   LOGACT_ASSERT(hidden.has_value());  // positions below the tail are readable
   for (const Entry& found : *hidden) {
     Tally(TallyInputOf(found), found.pos);
-    if (!sinks_.empty()) EmitRecord(sinks_, traces::TraceRecord(found));
+    EmitEntry(sinks_, found);
   }
   recorded_tail_ = end;
 }

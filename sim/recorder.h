@@ -4,7 +4,9 @@
 // trace sinks as an entry record (pos and ts as the bus stamped them), in
 // append order, and is tallied into BusFacts (counts per type, undecided and
 // unexecuted intents, injected intents). A rejected append is neither
-// recorded nor counted: it left no entry.
+// recorded nor counted: it left no entry. The sinks are handed the entry as
+// the bus stores it (read back through ForEachEntry, which a memory backend
+// serves by reference), not a copy taken before the append.
 //
 // RecordingEnvironment wraps the scenario's environment model. Every call
 // that the model executed is reported as an effect record
@@ -34,6 +36,8 @@ namespace logact::sim {
 
 // Feeds one record to every sink, in order.
 void EmitRecord(const std::vector<traces::TraceSink*>& sinks, const traces::TraceRecord& record);
+// Feeds one entry record to every sink, in order (TraceSink::OnEntry: no copy).
+void EmitEntry(const std::vector<traces::TraceSink*>& sinks, const Entry& entry);
 
 // What the appended entries say, kept up to date on every append.
 struct BusFacts {
@@ -94,6 +98,8 @@ class RecordingBus final : public AgentBus {
   TallyInput TallyInputOf(const Entry& entry) const;
   // Tallies an entry appended at `pos`.
   void Tally(const TallyInput& input, Position pos);
+  // Feeds the stored entry at `pos` (just appended) to the sinks.
+  void EmitStored(Position pos);
   // The open intent at `intent`, or open_intents.end().
   std::vector<BusFacts::OpenIntent>::iterator FindOpen(Position intent);
   bool IsInjected(const Action& action) const;

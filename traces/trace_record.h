@@ -72,6 +72,12 @@ class TraceSink {
   virtual ~TraceSink() = default;
   virtual void OnHeader(const TraceHeader& header) = 0;
   virtual void OnRecord(const TraceRecord& record) = 0;
+  // An entry record: the same as OnRecord(TraceRecord(entry)), which is what
+  // the default does. The simulator calls it with the entry its bus stores,
+  // so that a sink that overrides it (the trace writer, the checker) reads
+  // that entry in place instead of the simulator copying every entry into a
+  // record first. `entry` is valid for the call only.
+  virtual void OnEntry(const Entry& entry) { OnRecord(TraceRecord(entry)); }
 };
 
 }  // namespace logact::traces

@@ -184,6 +184,16 @@ void TraceWriter::OnRecord(const TraceRecord& record) {
   FlushIfLarge();
 }
 
+void TraceWriter::OnEntry(const Entry& entry) {
+  LOGACT_ASSERT(header_written_);
+  LOGACT_ASSERT(!closed_);
+  // EncodeRecord's entry branch, on the entry itself.
+  EncodeEntry(entry, /*kind_field=*/true, &buffer_);
+  buffer_.push_back('\n');
+  ++records_;
+  FlushIfLarge();
+}
+
 void TraceWriter::FlushIfLarge() {
   if (file_ == nullptr || buffer_.size() < kFlushBytes) return;
   if (status_.ok()) status_ = file_->Append(buffer_);
