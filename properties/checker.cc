@@ -213,10 +213,11 @@ void CheckerImpl::OnResult(const Entry& entry, int64_t line) {
 
 void CheckerImpl::OnEffect(const traces::EffectRecord& effect, int64_t line) {
   ++effects_;
-  safety_.OnEffect(effect, line, &reporter_);
-  if (IntentState* intent = references_.ResolveEffect(effect, line, &log_, &reporter_)) {
-    execution_.OnEffect(intent, effect, line, &reporter_);
-  }
+  // The families report under different invariants, so the order in which
+  // they judge the effect changes neither the report nor its order.
+  IntentState* intent = references_.ResolveEffect(effect, line, &log_, &reporter_);
+  safety_.OnEffect(effect, intent != nullptr ? &intent->action : nullptr, line, &reporter_);
+  if (intent != nullptr) execution_.OnEffect(intent, effect, line, &reporter_);
 }
 
 }  // namespace internal

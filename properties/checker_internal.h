@@ -180,12 +180,28 @@ class SafetyInvariants {
  public:
   explicit SafetyInvariants(CheckOptions options);
   ~SafetyInvariants();
-  void OnEffect(const traces::EffectRecord& effect, int64_t line, Reporter* reporter);
+  // `intent_action` (may be null): the shared action of the intent the
+  // effect names, kept instead of a copy when it is exactly the effect's.
+  void OnEffect(const traces::EffectRecord& effect,
+                const std::shared_ptr<const Action>* intent_action, int64_t line,
+                Reporter* reporter);
   void OnState(const traces::StateRecord& state, int64_t line);
   // Judges ENV-CONSISTENT and fills applicability into *report.
   void Finish(int64_t effects, Reporter* reporter, Report* report);
 
  private:
+  // A write to replay on the model. The model is only read at an env state
+  // record (its digest), so writes wait until one arrives and are replayed
+  // then, in trace order: a trace without one (a run with state_records
+  // false) replays nothing. The model is a function of its calls in order
+  // (models take no clock), so the digest is the one an eager replay gives.
+  struct PendingWrite {
+    std::shared_ptr<const Action> action;
+    Position intent = kNoPosition;
+    std::string idempotency_key;
+  };
+  void ReplayPending();
+
   // Whether the spec forbids `action`. A trace repeats a handful of actions,
   // and IsForbidden dumps the action to text and evaluates every condition:
   // the verdicts on the first kVerdictsMax distinct actions are remembered
@@ -196,7 +212,8 @@ class SafetyInvariants {
   CheckOptions options_;
   std::vector<std::pair<Action, bool>> verdicts_;
   std::unique_ptr<models::EnvironmentModel> environment_;
-  int64_t env_state_line_ = 0;  // the last env state record (0: none)
+  std::vector<PendingWrite> pending_;  // writes not replayed yet, in trace order
+  int64_t env_state_line_ = 0;         // the last env state record (0: none)
   std::string env_state_digest_;
   std::string model_digest_;  // the model's digest when that record was read
 };

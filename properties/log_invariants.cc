@@ -63,7 +63,10 @@ void LogInvariants::CheckAcl(const Entry& entry, int64_t line, Reporter* reporte
   if (slash != std::string_view::npos && slash + 1 < author.size()) {
     for (const Role candidate : {Role::kDriver, Role::kVoter, Role::kDecider, Role::kExecutor,
                                  Role::kAdmin, Role::kExternal}) {
-      if (RoleName(candidate) == author.substr(0, slash)) role = candidate;
+      if (RoleName(candidate) == author.substr(0, slash)) {
+        role = candidate;
+        break;  // role names are distinct
+      }
     }
   }
   if (!role.has_value()) {

@@ -8,6 +8,7 @@
 // judged by EXE-*, while ENV-CONSISTENT catches changes that no effect
 // explains and effects that did not do what their action says.
 #include "core/assert.h"
+#include "core/same_json.h"
 #include "properties/checker_internal.h"
 #include "properties/invariant_ids.h"
 #include "traces/trace_format.h"
@@ -30,7 +31,8 @@ bool SafetyInvariants::Forbidden(const Action& action) {
   return forbidden;
 }
 
-void SafetyInvariants::OnEffect(const traces::EffectRecord& effect, int64_t line,
+void SafetyInvariants::OnEffect(const traces::EffectRecord& effect,
+                                const std::shared_ptr<const Action>* intent_action, int64_t line,
                                 Reporter* reporter) {
   if (options_.spec != nullptr && Forbidden(effect.action)) {
     reporter->Violate(kSafeSpec, {line},
@@ -42,24 +44,42 @@ void SafetyInvariants::OnEffect(const traces::EffectRecord& effect, int64_t line
   // model's state: skipping them keeps replay cheap on read-heavy traces.
   const auto schema = environment_->schemas().find(effect.action.tool);
   if (schema == environment_->schemas().end() || !schema->second.writes) return;
-  ToolCall call;
-  call.action = &effect.action;
-  call.intent = effect.intent;
+  PendingWrite write;
+  // A faithful effect runs its intent's action: share that copy. Matched
+  // exactly (SameJson), so the model sees the very arguments of the effect.
+  const bool same = intent_action != nullptr && (*intent_action)->tool == effect.action.tool &&
+                    SameJson((*intent_action)->args, effect.action.args);
+  write.action = same ? *intent_action : std::make_shared<const Action>(effect.action);
+  write.intent = effect.intent;
   if (effect.extra.is_object()) {
     const auto key = effect.extra.find(std::string(traces::kFieldIdempotencyKey));
     if (key != effect.extra.end() && key->is_string())
-      call.idempotency_key = key->get<std::string>();
+      write.idempotency_key = key->get<std::string>();
   }
-  // The outcome does not matter: a tool-level failure leaves the model's state
-  // unchanged, as it left the real one (models never fail otherwise).
-  (void)environment_->Execute(call);
+  pending_.push_back(std::move(write));
+}
+
+void SafetyInvariants::ReplayPending() {
+  LOGACT_ASSERT(environment_ != nullptr || pending_.empty());
+  for (const PendingWrite& write : pending_) {
+    ToolCall call;
+    call.action = write.action.get();
+    call.intent = write.intent;
+    call.idempotency_key = write.idempotency_key;
+    // The outcome does not matter: a tool-level failure leaves the model's
+    // state unchanged, as it left the real one (models never fail otherwise).
+    (void)environment_->Execute(call);
+  }
+  pending_.clear();
 }
 
 void SafetyInvariants::OnState(const traces::StateRecord& state, int64_t line) {
   if (state.target != traces::kEnvTarget) return;  // component digests are for REC-STATE
   env_state_line_ = line;
   env_state_digest_ = state.digest;
-  if (environment_ != nullptr) model_digest_ = environment_->StateDigest();
+  if (environment_ == nullptr) return;
+  ReplayPending();
+  model_digest_ = environment_->StateDigest();
 }
 
 void SafetyInvariants::Finish(int64_t effects, Reporter* reporter, Report* report) {

@@ -727,6 +727,32 @@ BOOST_AUTO_TEST_CASE(EnvConsistentMatch) {
   BOOST_TEST(Contains(report.checked, kEnvConsistent));
 }
 
+// Goal: the checker replays the effects only when an env state record asks for
+// the model's digest (safety_invariants.cc): each record is compared with the
+// replay of exactly the effects before it, in trace order, and an unfaithful
+// effect is replayed with its own action, not its intent's.
+// Method: the last env record is the one judged; effects after it do not count.
+BOOST_AUTO_TEST_CASE(EnvConsistentReplaysTheEffectsBeforeTheLastEnvState) {
+  TraceBuilder t;
+  const Ref first = t.Intent("/tmp/a");
+  t.Commit(first);
+  t.Effect(first.pos, "/tmp/a");
+  t.Result(first);
+  t.EnvState(DigestAfterDeleting({"/tmp/a"}));
+  const Ref second = t.Intent("/tmp/a");
+  t.Commit(second);
+  const Ref unfaithful = t.Effect(second.pos, "/tmp/b");
+  t.Result(second);
+  t.EnvState(DigestAfterDeleting({"/tmp/a", "/tmp/b"}));
+  const Ref third = t.Intent("/etc/passwd");
+  t.Commit(third);
+  t.Effect(third.pos, "/etc/passwd");  // after the last env record: not in its replay
+  t.Result(third);
+  const Report report = t.Check(WithFakeFiles());
+  ExpectOnly(report, kExeFaithful, {second.line, unfaithful.line});
+  BOOST_TEST(Contains(report.checked, kEnvConsistent));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(CheckerReport)
