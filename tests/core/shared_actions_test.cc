@@ -3,7 +3,9 @@
 // sharing changes no output; anything not exactly equal gets its own copy.
 #include "core/shared_actions.h"
 
+#include <bit>
 #include <boost/test/unit_test.hpp>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,6 +14,75 @@
 
 namespace logact {
 namespace {
+
+// SameJson's first form, through nlohmann's iterators and operator==: the
+// reference the faster walk over the underlying containers must agree with.
+bool SimpleSameJson(const Json& a, const Json& b) {
+  if (a.type() != b.type()) return false;
+  switch (a.type()) {
+    case Json::value_t::object: {
+      if (a.size() != b.size()) return false;
+      for (auto x = a.begin(), y = b.begin(); x != a.end(); ++x, ++y) {
+        if (x.key() != y.key() || !SimpleSameJson(*x, *y)) return false;
+      }
+      return true;
+    }
+    case Json::value_t::array: {
+      if (a.size() != b.size()) return false;
+      for (size_t i = 0; i < a.size(); ++i) {
+        if (!SimpleSameJson(a[i], b[i])) return false;
+      }
+      return true;
+    }
+    case Json::value_t::number_float:
+      return std::bit_cast<uint64_t>(a.get<double>()) == std::bit_cast<uint64_t>(b.get<double>());
+    case Json::value_t::null:
+    case Json::value_t::boolean:
+    case Json::value_t::string:
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned:
+      return a == b;
+    default:
+      return false;
+  }
+}
+
+// A small JSON value drawn from `seed`: few distinct leaves, so that equal
+// and nearly equal values are common.
+Json DrawJson(uint64_t* seed, int depth) {
+  *seed = *seed * 6364136223846793005ull + 1442695040888963407ull;
+  const uint64_t r = *seed >> 33;
+  switch (r % (depth > 0 ? 10 : 8)) {
+    case 0:
+      return nullptr;
+    case 1:
+      return (r >> 8) % 2 == 0;
+    case 2:
+      return static_cast<int64_t>((r >> 8) % 3) - 1;
+    case 3:
+      return static_cast<uint64_t>((r >> 8) % 2);
+    case 4:
+      return ((r >> 8) % 2 == 0) ? 0.0 : -0.0;
+    case 5:
+      return static_cast<double>((r >> 8) % 2);
+    case 6:
+      return std::string((r >> 8) % 2 == 0 ? "a" : "b");
+    case 7:
+      return std::string((r >> 8) % 2 == 0 ? "" : "a");
+    case 8: {
+      Json array = Json::array();
+      for (uint64_t i = 0; i < (r >> 8) % 3; ++i) array.push_back(DrawJson(seed, depth - 1));
+      return array;
+    }
+    default: {
+      Json object = Json::object();
+      for (uint64_t i = 0; i < (r >> 8) % 3; ++i) {
+        object[((r >> (12 + i)) % 2 == 0) ? "x" : "y"] = DrawJson(seed, depth - 1);
+      }
+      return object;
+    }
+  }
+}
 
 BOOST_AUTO_TEST_SUITE(SharedActionsTest)
 
@@ -29,6 +100,23 @@ BOOST_AUTO_TEST_CASE(SameJsonTellsApartWhatDumpsDifferently) {
   BOOST_CHECK(!SameJson(Json{{"a", 1}}, Json{{"b", 1}}));
   BOOST_CHECK(!SameJson(Json(nullptr), Json(false)));
   BOOST_CHECK(!SameJson(Json("1"), Json(1)));
+}
+
+// Method: 20,000 seeded pairs of small values (seed printed), compared both
+// ways; each value also with its own copy.
+BOOST_AUTO_TEST_CASE(SameJsonAgreesWithTheSimpleForm) {
+  uint64_t seed = 20261128;
+  BOOST_TEST_MESSAGE("seed " << seed);
+  int equal = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const Json a = DrawJson(&seed, 3);
+    const Json b = DrawJson(&seed, 3);
+    BOOST_REQUIRE_EQUAL(SameJson(a, b), SimpleSameJson(a, b));
+    BOOST_REQUIRE_EQUAL(SameJson(b, a), SimpleSameJson(b, a));
+    BOOST_REQUIRE(SameJson(a, Json(a)));
+    equal += SameJson(a, b) ? 1 : 0;
+  }
+  BOOST_CHECK_GT(equal, 100);  // equal pairs are exercised too
 }
 
 BOOST_AUTO_TEST_CASE(SameJsonAcceptsExactCopies) {
