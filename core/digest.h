@@ -68,7 +68,7 @@ class Digest {
 // Thread-safety: none.
 class DigestMemo {
  public:
-  static constexpr size_t kStrings = 16;
+  static constexpr size_t kStrings = 32;
   // Shorter strings are fed directly: a look-up would cost about as much.
   static constexpr size_t kBytesMin = 16;
 

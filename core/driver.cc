@@ -44,17 +44,24 @@ struct IntentStatus {
   bool resolved = false;  // a result, a restart marker naming it, or a first-decision abort
 };
 
-// Where the first run of digits in the first kNumberSearchBytes bytes of
-// `text` ends, or 0 when there is none.
+// The first run of digits that starts in the first kNumberSearchBytes bytes
+// of `text`, as [begin, end), or [0, 0) when there is none.
 constexpr size_t kNumberSearchBytes = 32;
-size_t EndOfFirstNumber(std::string_view text) {
+std::pair<size_t, size_t> FirstNumber(std::string_view text) {
   auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
   const size_t head = std::min(text.size(), kNumberSearchBytes);
-  size_t i = 0;
-  while (i < head && !is_digit(text[i])) ++i;
-  if (i == head) return 0;
-  while (i < text.size() && is_digit(text[i])) ++i;
-  return i;
+  size_t begin = 0;
+  while (begin < head && !is_digit(text[begin])) ++begin;
+  if (begin == head) return {0, 0};
+  size_t end = begin;
+  while (end < text.size() && is_digit(text[end])) ++end;
+  return {begin, end};
+}
+
+// Appends what Digest::AddInt feeds for `value`: its 8 little-endian bytes.
+void AppendIntBytes(int64_t value, std::string* out) {
+  const auto bits = static_cast<uint64_t>(value);
+  for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>(bits >> (8 * i)));
 }
 
 }  // namespace
@@ -73,6 +80,7 @@ struct Driver::State {
   int64_t conversation_turns = 0;
   uint64_t conversation_digest = 0;
   DigestMemo conversation_memo;            // derived: only saves work on repeated turns
+  std::string turn_head;                   // AddTurn's scratch buffer, kept for its capacity
   std::vector<std::string> pending_lines;  // inputs since the last inf_in
   int64_t mail_dropped = 0;                // mail beyond kMailBufferMax since the last inf_in
   bool awaiting_reply = false;             // the last inf_in has no inf_out after it
@@ -150,16 +158,24 @@ Next Driver::State::NextAction() const {
 }
 
 void Driver::State::AddTurn(std::string role, const std::string& text) {
-  // Digest().AddInt(previous).AddString(role).AddString(text), with the text
-  // split in two: a turn often repeats an earlier one but for a number near
-  // its start ("result of intent 24: ok: <the same output>"), so the bytes up
-  // to that number are fed directly and the rest through the memo.
+  // Digest().AddInt(previous).AddString(role).AddString(text), fed in parts:
+  // a turn often repeats an earlier one but for a number near its start
+  // ("result of intent 24: ok: <the same output>"), so everything before
+  // that number (the role, both lengths, "result of intent ") and everything
+  // after it goes through the memo, and only the previous digest and the
+  // number's digits are fed byte by byte.
   const std::string_view bytes(text);
-  const size_t split = EndOfFirstNumber(bytes);
+  const auto [number_begin, number_end] = FirstNumber(bytes);
+  turn_head.clear();
+  AppendIntBytes(static_cast<int64_t>(role.size()), &turn_head);
+  turn_head.append(role);
+  AppendIntBytes(static_cast<int64_t>(bytes.size()), &turn_head);
+  turn_head.append(bytes.substr(0, number_begin));
   Digest digest;
-  digest.AddInt(static_cast<int64_t>(conversation_digest)).AddString(role);
-  digest.AddInt(static_cast<int64_t>(bytes.size())).AddBytes(bytes.substr(0, split));
-  conversation_memo.AddBytes(&digest, bytes.substr(split));
+  digest.AddInt(static_cast<int64_t>(conversation_digest));
+  conversation_memo.AddBytes(&digest, turn_head);
+  digest.AddBytes(bytes.substr(number_begin, number_end - number_begin));
+  conversation_memo.AddBytes(&digest, bytes.substr(number_end));
   conversation_digest = digest.value();
   ++conversation_turns;
   std::deque<LlmMessage>& messages = request.messages;
