@@ -189,19 +189,34 @@ std::string_view VerdictName(Verdict verdict) {
   return "unknown";
 }
 
+namespace {
+
+// Whether a vote before votes[i] has its type. A type is counted or not
+// whatever the vote, so the first vote of a counted type was counted.
+bool Repeats(std::span<const CountedVote> votes, size_t i) {
+  for (size_t j = 0; j < i; ++j) {
+    if (votes[j].voter_type == votes[i].voter_type) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 Verdict Evaluate(const DeciderPolicy& policy, std::span<const CountedVote> votes) {
   if (policy.kind == DeciderKind::kOnByDefault) return Verdict::kCommit;
   if (policy.kind == DeciderKind::kOffByDefault) return Verdict::kAbort;
   const int64_t listed = static_cast<int64_t>(policy.types.size());
   int64_t approvals = 0;
   int64_t denials = 0;
-  std::set<std::string> seen;
   // Walk the votes in log order and stop at the first one that decides: a
   // decision is final, so later votes never change it.
-  for (const CountedVote& vote : votes) {
+  for (size_t i = 0; i < votes.size(); ++i) {
+    const CountedVote& vote = votes[i];
     // Defensive against callers that break the REQUIRES: an uncounted or
-    // repeated type never influences the decision.
-    if (!policy.Counts(vote.voter_type) || !seen.insert(vote.voter_type).second) continue;
+    // repeated type never influences the decision. The earlier votes are
+    // scanned instead of kept in a set: there are at most a few (one per
+    // voter type), and this runs on every counted vote of a run.
+    if (!policy.Counts(vote.voter_type) || Repeats(votes, i)) continue;
     vote.approve ? ++approvals : ++denials;
     switch (policy.kind) {
       case DeciderKind::kFirstVoter:

@@ -2,6 +2,7 @@
 #include "core/decider_policy.h"
 
 #include <boost/test/unit_test.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -185,6 +186,54 @@ BOOST_AUTO_TEST_CASE(LaterVotesNeverChangeTheVerdict) {
   BOOST_CHECK(Eval(policy, {{"a", false}, {"b", true}}) == Verdict::kAbort);
   DeciderPolicy any = MustParse(R"({"kind":"any_of","types":["a","b"]})");
   BOOST_CHECK(Eval(any, {{"a", true}, {"b", false}}) == Verdict::kCommit);
+}
+
+// Evaluate skips repeated types by scanning the earlier votes; the simple form
+// keeps the counted types seen in a set. Every sequence of up to 5 votes over
+// types {a, b, c, z} (z never counted), each approving or denying, gets the
+// same verdict from both under every policy kind.
+BOOST_AUTO_TEST_CASE(MatchesTheFormWithASetOfSeenTypes) {
+  const auto simple = [](const DeciderPolicy& policy, const std::vector<CountedVote>& votes) {
+    const std::vector<CountedVote> none;
+    if (policy.kind == DeciderKind::kOnByDefault || policy.kind == DeciderKind::kOffByDefault) {
+      return Evaluate(policy, none);
+    }
+    std::set<std::string> seen;
+    std::vector<CountedVote> firsts;  // the first vote of each counted type, in order
+    for (const CountedVote& vote : votes) {
+      if (policy.Counts(vote.voter_type) && seen.insert(vote.voter_type).second) {
+        firsts.push_back(vote);
+      }
+    }
+    return Evaluate(policy, firsts);  // no repeats: the scan finds none
+  };
+  const std::vector<std::string> texts = {
+      R"({"kind":"on_by_default"})",
+      R"({"kind":"off_by_default"})",
+      R"({"kind":"first_voter","types":["a","b","c"]})",
+      R"({"kind":"all_of","types":["a","b","c"]})",
+      R"({"kind":"any_of","types":["a","b","c"]})",
+      R"({"kind":"quorum","k":2,"types":["a","b","c"]})",
+  };
+  const std::vector<std::string> types = {"a", "b", "c", "z"};
+  int64_t compared = 0;
+  for (const std::string& text : texts) {
+    const DeciderPolicy policy = MustParse(text);
+    for (size_t length = 0; length <= 5; ++length) {
+      size_t combinations = 1;
+      for (size_t i = 0; i < length; ++i) combinations *= types.size() * 2;
+      for (size_t code = 0; code < combinations; ++code) {
+        std::vector<CountedVote> votes;
+        for (size_t i = 0, rest = code; i < length; ++i, rest /= types.size() * 2) {
+          const size_t digit = rest % (types.size() * 2);
+          votes.push_back(CountedVote{types[digit / 2], digit % 2 == 0});
+        }
+        BOOST_CHECK(Evaluate(policy, votes) == simple(policy, votes));
+        ++compared;
+      }
+    }
+  }
+  BOOST_TEST(compared > 100000);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
