@@ -42,20 +42,26 @@ Result<Position> RecordingBus::Append(Entry entry) {
 
 void RecordingBus::EmitStored(Position pos) {
   // The sinks read the stored entry in place: copying every entry into a
-  // record before the append was a large part of recording a run.
+  // record before the append was a large part of recording a run. The
+  // visitor captures one pointer, so that std::function keeps it inline
+  // instead of allocating on every append.
+  struct Visit {
+    const RecordingBus* bus;
+    Position pos;
+    bool visited;
+  } visit{this, pos, false};
   Position played = pos;
-  bool visited = false;
   const Status status =
-      inner_->ForEachEntry(&played, pos + 1, TypeFilter::All(), [&](const Entry& stored) {
+      inner_->ForEachEntry(&played, pos + 1, TypeFilter::All(), [v = &visit](const Entry& stored) {
         // The bus stamped it with this clock during the append, and no time
         // passes between a successful append and its return.
-        LOGACT_ASSERT_EQ(stored.pos, pos);
-        LOGACT_ASSERT_EQ(stored.ts, clock_->NowMs());
-        visited = true;
-        EmitEntry(sinks_, stored);
+        LOGACT_ASSERT_EQ(stored.pos, v->pos);
+        LOGACT_ASSERT_EQ(stored.ts, v->bus->clock_->NowMs());
+        v->visited = true;
+        EmitEntry(v->bus->sinks_, stored);
       });
   LOGACT_ASSERT(status.ok());  // the position just appended is readable
-  LOGACT_ASSERT(visited);
+  LOGACT_ASSERT(visit.visited);
 }
 
 void RecordingBus::RecordVisibleUpTo(Position end) {
