@@ -245,6 +245,9 @@ bool VoteTally::Add(const DeciderPolicy& policy, const std::string& voter_type, 
   for (const CountedVote& vote : votes_) {
     if (vote.voter_type == voter_type) return false;
   }
+  // One allocation per tally: at most one vote per listed type is counted
+  // (any type when none is listed), instead of growing 1, 2, 4...
+  if (votes_.empty()) votes_.reserve(std::max<size_t>(policy.types.size(), 1));
   votes_.push_back(CountedVote{voter_type, approve});
   return true;
 }
