@@ -11,18 +11,12 @@
 #include "properties/scenario_options.h"
 #include "sim/fault_plan.h"
 #include "sim/simulation.h"
+#include "traces/record_collector.h"
 
 namespace logact::properties {
 namespace {
 
-// Keeps every record of a run.
-class Collect : public traces::TraceSink {
- public:
-  void OnHeader(const traces::TraceHeader& h) override { header = h; }
-  void OnRecord(const traces::TraceRecord& r) override { records.push_back(r); }
-  traces::TraceHeader header;
-  std::vector<traces::TraceRecord> records;
-};
+using Collect = traces::RecordCollector;
 
 Report Check(const Collect& run, const std::vector<traces::TraceRecord>& records) {
   InvariantChecker checker(ScenarioCheckOptions(run.header, nullptr));

@@ -15,19 +15,13 @@
 #include "properties/scenario_options.h"
 #include "sim/fault_plan.h"
 #include "sim/simulation.h"
+#include "traces/record_collector.h"
 #include "traces/trace_writer.h"
 
 namespace logact::sim {
 namespace {
 
-// Keeps a copy of every record; entries reach it through the default OnEntry.
-class Collect : public traces::TraceSink {
- public:
-  void OnHeader(const traces::TraceHeader& h) override { header = h; }
-  void OnRecord(const traces::TraceRecord& r) override { records.push_back(r); }
-  traces::TraceHeader header;
-  std::vector<traces::TraceRecord> records;
-};
+using Collect = traces::RecordCollector;
 
 struct Run {
   Collect copies;
