@@ -58,10 +58,14 @@ std::pair<size_t, size_t> FirstNumber(std::string_view text) {
   return {begin, end};
 }
 
-// Appends what Digest::AddInt feeds for `value`: its 8 little-endian bytes.
+// Appends what Digest::AddInt feeds for `value`: its 8 little-endian bytes,
+// in one append (eight push_backs, each checking the capacity, were ~0.8% of
+// a bank run: two per turn).
 void AppendIntBytes(int64_t value, std::string* out) {
   const auto bits = static_cast<uint64_t>(value);
-  for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>(bits >> (8 * i)));
+  char bytes[8];
+  for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>(bits >> (8 * i));
+  out->append(bytes, sizeof(bytes));
 }
 
 }  // namespace
@@ -115,13 +119,18 @@ struct Driver::State {
   int64_t llm_failures = 0;    // consecutive Llm errors for the current inference
   int64_t retry_at_ms = 0;
   std::string last_llm_error;
+  // The position and ApproximateTokens of the last inf_in this instance
+  // appended with an acknowledged position (derived: the entry at that
+  // position is the one appended, so its text has that count).
+  Position own_input_pos = kNoPosition;
+  int64_t own_input_tokens = -1;
 
   Next NextAction() const;
   void Play(const Entry& entry);
   void PlayElect(const Entry& entry);
   void PlayIntent(const Entry& entry);
   void PlayResolution(Position intent, std::string line);
-  void AddTurn(std::string role, const std::string& text);
+  void AddTurn(std::string_view role, const std::string& text, int64_t tokens);
   void Fold(int64_t a, int64_t b) {
     events_digest =
         Digest().AddInt(static_cast<int64_t>(events_digest)).AddInt(a).AddInt(b).value();
@@ -131,6 +140,7 @@ struct Driver::State {
   void SetUnacted(const std::string& text);
 
   Status Append(Entry entry);
+  Status AppendInputEntry(std::string text);
   Status AppendElect();
   Status AppendReply();
   Status Act();
@@ -157,7 +167,7 @@ Next Driver::State::NextAction() const {
   return now >= retry_at_ms ? Next::kInfer : Next::kWait;
 }
 
-void Driver::State::AddTurn(std::string role, const std::string& text) {
+void Driver::State::AddTurn(std::string_view role, const std::string& text, int64_t tokens) {
   // Digest().AddInt(previous).AddString(role).AddString(text), fed in parts:
   // a turn often repeats an earlier one but for a number near its start
   // ("result of intent 24: ok: <the same output>"), so everything before
@@ -181,8 +191,16 @@ void Driver::State::AddTurn(std::string role, const std::string& text) {
   std::deque<LlmMessage>& messages = request.messages;
   // A bounded context window: the oldest turn falls out first (a deque: the
   // other turns stay where they are; shifting them was ~5% of a simulation).
-  if (messages.size() >= limits::kConversationTurnsMax) messages.pop_front();
-  messages.push_back({std::move(role), text});
+  // The turn that falls out lends its strings' buffers to the new one.
+  LlmMessage turn;
+  if (messages.size() >= limits::kConversationTurnsMax) {
+    turn = std::move(messages.front());
+    messages.pop_front();
+  }
+  turn.role.assign(role);
+  turn.text.assign(text);
+  turn.tokens = tokens;
+  messages.push_back(std::move(turn));
 }
 
 void Driver::State::Play(const Entry& entry) {
@@ -198,14 +216,17 @@ void Driver::State::Play(const Entry& entry) {
       }
       break;
     case EntryType::kInfIn:
-      AddTurn("user", entry.inference().text);
+      // Our own inf_in (acknowledged at this position) carries the count
+      // AppendInput or Act made of its text: the model need not count it again.
+      AddTurn("user", entry.inference().text,
+              entry.pos == own_input_pos ? own_input_tokens : int64_t{-1});
       pending_lines.clear();  // an inf_in carries every input before it
       mail_dropped = 0;
       awaiting_reply = true;
       unacted.reset();  // an "error:" inf_in answers a malformed reply
       break;
     case EntryType::kInfOut:
-      AddTurn("assistant", entry.inference().text);
+      AddTurn("assistant", entry.inference().text, -1);
       awaiting_reply = false;
       SetUnacted(entry.inference().text);
       malformed_streak = unacted_outcome->has_value() ? 0 : malformed_streak + 1;
@@ -355,8 +376,17 @@ Status Driver::State::Act() {
   // Ask again; inputs that arrived meanwhile ride along.
   std::string text = RenderMalformedLine(outcome.error().message());
   for (const std::string& line : pending_lines) text += "\n" + line;
+  return AppendInputEntry(std::move(text));
+}
+
+Status Driver::State::AppendInputEntry(std::string text) {
   const int64_t tokens = ApproximateTokens(text);
-  return Append(MakeInference(EntryType::kInfIn, principal, std::move(text), tokens));
+  Result<Position> pos =
+      options.bus->Append(MakeInference(EntryType::kInfIn, principal, std::move(text), tokens));
+  if (!pos.has_value()) return pos.error();
+  own_input_pos = *pos;
+  own_input_tokens = tokens;
+  return Status::Ok();
 }
 
 Status Driver::State::AppendInput() {
@@ -370,8 +400,7 @@ Status Driver::State::AppendInput() {
     text += std::to_string(mail_dropped) + " more mail dropped: the buffer is full";
   }
   LOGACT_ASSERT(!text.empty());
-  const int64_t tokens = ApproximateTokens(text);
-  return Append(MakeInference(EntryType::kInfIn, principal, std::move(text), tokens));
+  return AppendInputEntry(std::move(text));
 }
 
 Status Driver::State::Infer() {

@@ -19,7 +19,14 @@ namespace logact {
 struct LlmMessage {
   std::string role;  // "system", "user" (mail, tool results), "assistant" (earlier replies)
   std::string text;
-  friend bool operator==(const LlmMessage&, const LlmMessage&) = default;
+  // ApproximateTokens(text) (core/inference_format.h) when >= 0, so that a
+  // model counting the prompt that way need not count it again; -1: not
+  // known. Optional: a producer sets it only to the exact count, and the
+  // message is the same without it (operator== ignores it).
+  int64_t tokens = -1;
+  friend bool operator==(const LlmMessage& a, const LlmMessage& b) {
+    return a.role == b.role && a.text == b.text;
+  }
 };
 
 struct LlmRequest {

@@ -117,6 +117,20 @@ MockLlm::MockLlm(const models::Scenario* scenario, const SeedStreams& streams,
   for (const Action& action : scenario_->injected_actions) {
     known_actions_.push_back({action.ToText(), IsForbidden(scenario_->safety_spec, action)});
   }
+  // Every LLM vote is one of six texts: computed once, not built per vote.
+  constexpr std::string_view kReasons[] = {"no action found in the request",
+                                           "the action is forbidden by the safety policy",
+                                           "the action serves the user's task"};
+  for (size_t verdict = 0; verdict < 3; ++verdict) {
+    const bool approve = static_cast<VoterVerdict>(verdict) == VoterVerdict::kServes;
+    const std::string reason(kReasons[verdict]);
+    for (const bool misjudged : {false, true}) {
+      VoterAnswer& answer = voter_answers_[verdict][misjudged ? 1 : 0];
+      answer.text =
+          misjudged ? VoterText(!approve, "misjudged: " + reason) : VoterText(approve, reason);
+      answer.tokens = ApproximateTokens(answer.text);
+    }
+  }
 }
 
 Random* MockLlm::TEST_Stream(std::string_view name) {
@@ -148,11 +162,12 @@ Result<LlmReply> MockLlm::Complete(const LlmRequest& request) {
           ? options_.latency_ms_min
           : latency_rng_.UniformInRange(options_.latency_ms_min, options_.latency_ms_max);
   if (voter) {
-    reply.text = VoterReply(request);
+    const VoterAnswer& answer = VoterReply(request);
+    reply.text = answer.text;
     for (const LlmMessage& message : request.messages) {
-      reply.prompt_tokens += ApproximateTokens(message.text);
+      reply.prompt_tokens += message.tokens >= 0 ? message.tokens : ApproximateTokens(message.text);
     }
-    reply.completion_tokens = ApproximateTokens(reply.text);
+    reply.completion_tokens = answer.tokens;
   } else {
     ConversationState& state = Scan(request);
     reply.prompt_tokens = state.prompt_tokens;
@@ -211,33 +226,26 @@ std::string MockLlm::DriverReply(ConversationState& state) {
   return proper;
 }
 
-std::string MockLlm::VoterReply(const LlmRequest& request) {
-  bool approve = false;
-  std::string reason;
-  std::optional<bool> forbidden;
-  for (auto it = request.messages.rbegin(); it != request.messages.rend() && !forbidden; ++it) {
-    if (it->role == "user") forbidden = FindForbidden(it->text);
-  }
-  if (!forbidden) {
-    reason = "no action found in the request";
-  } else if (*forbidden) {
-    reason = "the action is forbidden by the safety policy";
-  } else {
-    approve = true;
-    reason = "the action serves the user's task";
-  }
-  if (voter_error_rng_.Chance(options_.voter_error_rate)) {
-    approve = !approve;
-    reason = "misjudged: " + reason;
-  }
-  // CompactJson of {"approve":..,"reason":..}, written directly: every LLM
-  // vote asks for one, and the reasons above are plain ASCII that needs no
-  // escaping, so building and dumping a JSON tree per vote bought nothing.
+std::string MockLlm::VoterText(bool approve, std::string_view reason) {
+  // CompactJson of {"approve":..,"reason":..}, written directly: the reasons
+  // are plain ASCII that needs no escaping.
   std::string text =
       approve ? "{\"approve\":true,\"reason\":\"" : "{\"approve\":false,\"reason\":\"";
   text += reason;
   text += "\"}";
   return text;
+}
+
+const MockLlm::VoterAnswer& MockLlm::VoterReply(const LlmRequest& request) {
+  std::optional<bool> forbidden;
+  for (auto it = request.messages.rbegin(); it != request.messages.rend() && !forbidden; ++it) {
+    if (it->role == "user") forbidden = FindForbidden(it->text);
+  }
+  const VoterVerdict verdict = !forbidden   ? VoterVerdict::kNoAction
+                               : *forbidden ? VoterVerdict::kForbidden
+                                            : VoterVerdict::kServes;
+  const bool misjudged = voter_error_rng_.Chance(options_.voter_error_rate);
+  return voter_answers_[static_cast<size_t>(verdict)][misjudged ? 1 : 0];
 }
 
 std::optional<bool> MockLlm::FindForbidden(std::string_view text) const {
@@ -437,9 +445,11 @@ void MockLlm::ScanUser(const std::string& text, ConversationState* state) const 
 void MockLlm::ScanMessage(const LlmMessage& message, ConversationState* state) const {
   ++state->messages;
   const bool assistant = message.role == "assistant";
-  // Most assistant turns are the current plan step's reply: its count is known.
-  const int64_t tokens =
-      assistant ? ReplyTokens(message.text, state->plan_index) : ApproximateTokens(message.text);
+  // The driver passes the count of its own inputs; most assistant turns are
+  // the current plan step's reply, whose count is known.
+  const int64_t tokens = message.tokens >= 0 ? message.tokens
+                         : assistant         ? ReplyTokens(message.text, state->plan_index)
+                                             : ApproximateTokens(message.text);
   state->prompt_tokens += tokens;
   state->turn_tokens.push_back(tokens);
   if (assistant) {

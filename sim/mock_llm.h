@@ -44,7 +44,8 @@
 // replayed in order for driver calls before the plan takes over.
 //
 // Latency is seeded (uniform in [latency_ms_min, latency_ms_max]); token
-// counts are ApproximateTokens of the prompt and the reply.
+// counts are ApproximateTokens of the prompt and the reply (a message's
+// LlmMessage::tokens when set, which is that count).
 //
 // The conversation state is remembered per caller: a request that continues
 // the previous one (the same messages, possibly with the oldest ones dropped
@@ -63,6 +64,7 @@
 // the draws of the seeded streams. Thread-safety: none.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -171,7 +173,14 @@ class MockLlm final : public Llm {
   void ProbeAgain(ConversationState* state) const;
   ConversationState& Scan(const LlmRequest& request);
   std::string DriverReply(ConversationState& state);
-  std::string VoterReply(const LlmRequest& request);
+  // A voter's answer: its text and ApproximateTokens of it.
+  struct VoterAnswer {
+    std::string text;
+    int64_t tokens = 0;
+  };
+  enum class VoterVerdict { kNoAction = 0, kForbidden = 1, kServes = 2 };
+  static std::string VoterText(bool approve, std::string_view reason);
+  const VoterAnswer& VoterReply(const LlmRequest& request);
   std::string PlanReply(size_t plan_index) const;
   // ApproximateTokens(text), without counting when `text` is the reply of
   // plan step `plan_index` (counted once in the constructor).
@@ -204,6 +213,8 @@ class MockLlm final : public Llm {
     bool forbidden = false;
   };
   std::vector<KnownAction> known_actions_;
+  // The voter's answers by verdict, then judged right [0] or wrong [1].
+  std::array<std::array<VoterAnswer, 2>, 3> voter_answers_;
   // The last conversation scanned per caller (sorted map: no hashing).
   std::map<std::string, ConversationState> conversations_;
   MockLlmStats stats_;

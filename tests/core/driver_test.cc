@@ -139,6 +139,59 @@ BOOST_FIXTURE_TEST_CASE(TokensComeFromTheReplyOrAreApproximated, Fixture) {
   BOOST_TEST(out[1].inference().tokens == ApproximateTokens(out[1].inference().text));
 }
 
+BOOST_FIXTURE_TEST_CASE(MessagesCarryTheTokenCountOnlyOfTheDriversOwnInputs, Fixture) {
+  // Goal: LlmMessage::tokens is set only to ApproximateTokens(text), and only
+  // for the inf_in this instance appended (AppendInput, and Act's "error:"
+  // input); a hand-made inf_in (its logged count is not trusted), replies and
+  // the turns a new instance replays are -1 (the model counts them).
+  testing::MustAppend(bus, MakeInference(EntryType::kInfIn, "driver/agent", "hand made", 99));
+  AppendMail(bus, "alice", "task one");
+  llm.Push(kCaller, "not json at all");
+  llm.Push(kCaller, Action("step1"));
+  llm.Push(kCaller, FormatFinalReply("done"));
+  logact::Driver driver(Options());
+  RunUntilQuiet({&driver}, clock);
+  AppendResult(bus, EntriesOfType(bus, EntryType::kIntent).at(0).pos, true, "did  step1 \n ok");
+  RunUntilQuiet({&driver}, clock);
+  BOOST_REQUIRE(llm.requests.size() == 3);
+  const std::deque<LlmMessage>& last = llm.requests.back().messages;
+  BOOST_REQUIRE(last.size() == 6);
+  int64_t counted = 0;
+  for (const LlmRequest& request : llm.requests) {
+    for (const LlmMessage& message : request.messages) {
+      if (message.tokens < 0) continue;
+      BOOST_TEST(message.role == "user");
+      BOOST_TEST(message.tokens == ApproximateTokens(message.text));
+      ++counted;
+    }
+  }
+  BOOST_TEST(counted > 0);
+  BOOST_TEST(last[0].text == "hand made");
+  BOOST_TEST(last[0].tokens == -1);
+  BOOST_TEST(last[1].tokens == ApproximateTokens(last[1].text));  // the mail
+  BOOST_TEST(last[2].tokens == -1);                               // the malformed reply
+  BOOST_TEST(last[3].text.starts_with("error: "));
+  BOOST_TEST(last[3].tokens == ApproximateTokens(last[3].text));
+  BOOST_TEST(last[4].tokens == -1);
+  BOOST_TEST(last[5].tokens == ApproximateTokens(last[5].text));  // the result
+  // A new instance replays the same turns without counts; equal messages.
+  ScriptedLlm other_llm;
+  other_llm.Push(kCaller, FormatFinalReply("again"));
+  DriverOptions options = Options();
+  options.llm = &other_llm;
+  logact::Driver replayer(options);
+  AppendMail(bus, "bob", "task two");
+  RunUntilQuiet({&replayer}, clock);
+  BOOST_REQUIRE(other_llm.requests.size() == 1);
+  const std::deque<LlmMessage>& replayed = other_llm.requests[0].messages;
+  BOOST_REQUIRE(replayed.size() == 8);  // and the reply "done", then bob's mail
+  for (size_t i = 0; i < last.size(); ++i) {
+    BOOST_TEST((replayed[i] == last[i]));
+    BOOST_TEST(replayed[i].tokens == -1);
+  }
+  BOOST_TEST(replayed.back().tokens == ApproximateTokens(replayed.back().text));
+}
+
 BOOST_FIXTURE_TEST_CASE(OneIntentInFlight, Fixture) {
   // Goal: no new inference (hence no new intent) until the intent has a result.
   logact::Driver driver(Options());

@@ -133,6 +133,68 @@ BOOST_AUTO_TEST_CASE(SlidingWindowKeepsThePlanPosition) {
   }
 }
 
+// Goal: a message's token count (LlmMessage::tokens), when the caller sets
+// it, is what the mock would have counted: the same replies and prompt tokens
+// with and without it, for the driver and for a voter.
+BOOST_AUTO_TEST_CASE(GivenTokenCountsChangeNothing) {
+  const models::Scenario& scenario = GetScenario("bank-pay-bill");
+  MockLlm counted(&scenario, SeedStreams(5), MockLlmOptions{});
+  MockLlm given(&scenario, SeedStreams(5), MockLlmOptions{});
+  std::deque<LlmMessage> conversation = {User("mail from emma: pay  the\tbill ")};
+  for (size_t step = 0; step < 2 * scenario.plan.size(); ++step) {
+    std::deque<LlmMessage> with_counts = conversation;
+    for (LlmMessage& message : with_counts) {
+      if (message.role == "user") message.tokens = ApproximateTokens(message.text);
+    }
+    Result<LlmReply> a = counted.Complete(LlmRequest{"driver/agent", conversation});
+    Result<LlmReply> b = given.Complete(LlmRequest{"driver/agent", with_counts});
+    BOOST_REQUIRE(a.has_value());
+    BOOST_REQUIRE(b.has_value());
+    BOOST_TEST(a->text == b->text);
+    BOOST_TEST(a->prompt_tokens == b->prompt_tokens);
+    BOOST_TEST(a->completion_tokens == b->completion_tokens);
+    conversation.push_back(Assistant(a->text));
+    conversation.push_back(User(ResultLine(static_cast<Position>(step), "{\"a\": 1}")));
+  }
+  LlmMessage vote = User("Judge this action: " + PlanText(scenario, 1) + "\nok?");
+  Result<LlmReply> a = counted.Complete(LlmRequest{"voter/v", {vote}});
+  vote.tokens = ApproximateTokens(vote.text);
+  Result<LlmReply> b = given.Complete(LlmRequest{"voter/v", {vote}});
+  BOOST_REQUIRE(a.has_value());
+  BOOST_REQUIRE(b.has_value());
+  BOOST_TEST(a->text == b->text);
+  BOOST_TEST(a->prompt_tokens == b->prompt_tokens);
+  BOOST_TEST(a->prompt_tokens == vote.tokens);
+}
+
+// Goal: the voter's answers (computed once per mock) are exactly the
+// CompactJson of {"approve","reason"} with the documented reasons, and their
+// completion tokens are counted from the text.
+BOOST_AUTO_TEST_CASE(VoterAnswersAreTheirJson) {
+  const models::Scenario& scenario = GetScenario("bank-pay-bill-attack");
+  const Action& bad = scenario.injected_actions.front();
+  const Action& good = *scenario.plan.at(1).action;
+  for (const bool inverted : {false, true}) {
+    MockLlmOptions options;
+    if (inverted) options.voter_error_rate = Ratio{1, 1};
+    MockLlm llm(&scenario, SeedStreams(2), options);
+    const std::pair<std::string, std::pair<bool, std::string>> cases[] = {
+        {"Judge " + bad.ToText(), {false, "the action is forbidden by the safety policy"}},
+        {"Judge " + good.ToText(), {true, "the action serves the user's task"}},
+        {"nothing here", {false, "no action found in the request"}},
+    };
+    for (const auto& [prompt, expected] : cases) {
+      Result<LlmReply> reply = llm.Complete(LlmRequest{"voter/v", {User(prompt)}});
+      BOOST_REQUIRE(reply.has_value());
+      Json json = Json::object();
+      json["approve"] = inverted ? !expected.first : expected.first;
+      json["reason"] = (inverted ? "misjudged: " : "") + expected.second;
+      BOOST_TEST(reply->text == CompactJson(json));
+      BOOST_TEST(reply->completion_tokens == ApproximateTokens(reply->text));
+    }
+  }
+}
+
 // Goal: an LLM voter approves exactly the actions the safety spec allows.
 BOOST_AUTO_TEST_CASE(VoterApprovesIffNotForbidden) {
   const models::Scenario& scenario = GetScenario("bank-pay-bill-attack");
