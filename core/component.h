@@ -10,6 +10,14 @@
 // recovery = construct a new one over the same bus, optionally Restore() its
 // latest snapshot, and let it replay the rest of the log before acting.
 //
+// Only the non-const calls (Step, Restore) change a component's state; the
+// const ones (HasWork, NextWakeMs, Stopped, ...) observe it. So Stopped()
+// changes only inside Step() or Restore() (never because another component
+// stepped, time passed or the bus grew): the simulator reads it after building,
+// restoring and stepping a component, and asks no more in between. HasWork()
+// and NextWakeMs() also depend on the bus tail and the clock, so they are
+// asked afresh every time.
+//
 // Thread-safety: none; a component is stepped from one thread.
 #pragma once
 
@@ -46,7 +54,8 @@ class Component {
   // consistent with the log: the next Step() retries from what is on the log.
   virtual Status Step() = 0;
 
-  // True once the component has stopped for good (a fenced driver, a fenced executor).
+  // True once the component has stopped for good (a fenced driver, a fenced
+  // executor). Changes only in Step() or Restore() (see above), and never back.
   virtual bool Stopped() const { return false; }
 
   // Digest of the replicated state (a pure function of the played prefix),

@@ -111,7 +111,7 @@ int64_t FaultInjector::StorageMagnitude(std::string_view kind, int64_t drawn, in
   return Magnitude(*parsed, drawn, low, high);
 }
 
-size_t FaultInjector::Choose(size_t drawn, size_t ready) {
+size_t FaultInjector::ChooseSlow(size_t drawn, size_t ready) {
   LOGACT_ASSERT_GE(ready, size_t{2});
   LOGACT_ASSERT_LT(drawn, ready);
   const int64_t point = choice_points_++;
@@ -135,7 +135,7 @@ size_t FaultInjector::Choose(size_t drawn, size_t ready) {
   return pick;
 }
 
-void FaultInjector::NameChoice(const std::string& principal) {
+void FaultInjector::NameRecordedChoice(const std::string& principal) {
   if (!recorded_.choices || recorded_.choices->empty()) return;
   if (recorded_.choices->back().point != choice_points_ - 1) return;  // a default pick
   recorded_.choices->back().target = principal;

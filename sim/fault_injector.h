@@ -59,6 +59,7 @@
 #include <vector>
 
 #include "core/agent_bus.h"
+#include "core/assert.h"
 #include "core/clock.h"
 #include "core/environment.h"
 #include "core/json.h"
@@ -105,8 +106,19 @@ class FaultInjector final : public StorageFaultGate {
   // (clamped to ready - 1) or 0. Records a non-default pick (when recording
   // choices); name it with NameChoice(principal of the stepped component)
   // right after.
-  size_t Choose(size_t drawn, size_t ready);
-  void NameChoice(const std::string& principal);
+  size_t Choose(size_t drawn, size_t ready) {
+    // A plain run (neither replaying nor recording choices) only counts the
+    // point: the scheduler makes a choice at most iterations.
+    if (!replay_choices_ && !recorded_.choices) {
+      LOGACT_ASSERT_LT(drawn, ready);
+      ++choice_points_;
+      return drawn;
+    }
+    return ChooseSlow(drawn, ready);
+  }
+  void NameChoice(const std::string& principal) {
+    if (recorded_.choices) NameRecordedChoice(principal);
+  }
 
   const FaultPlan& plan() const { return plan_; }
   // Injected faults by kind name.
@@ -123,6 +135,9 @@ class FaultInjector final : public StorageFaultGate {
   // One opportunity of (kind, site): fires iff scheduled (replay) or, in a
   // normal run, iff `drawn` (or the kind's stream, when drawn is unset).
   bool Opportunity(FaultKind kind, std::string_view site, std::optional<bool> drawn);
+  // Choose and NameChoice when replaying or recording choices.
+  size_t ChooseSlow(size_t drawn, size_t ready);
+  void NameRecordedChoice(const std::string& principal);
   // Draws that follow a fired opportunity: the scheduled value, or `drawn`.
   int64_t Magnitude(FaultKind kind, int64_t drawn, int64_t low, int64_t high);
 

@@ -159,10 +159,14 @@ class Runner {
     std::unique_ptr<CrashPointBus> bus;  // this incarnation's view of the bus
     std::unique_ptr<Component> component;
     std::string principal;
+    bool stopped = false;             // component->Stopped(), as of its last Step or Restore
     bool stopped_counted = false;     // Stopped() already counted as a recovery path
     Position catch_up = kNoPosition;  // after a restart: the tail it must replay to
   };
 
+  // Cheap test for the common iteration where no policy, round or mail is due
+  // (the same conditions DeliverDueMail's loops test first).
+  bool MailOrPolicyDue() const;
   void DeliverDueMail();
   // Appends an external/admin entry, reading the log before any retry. True if it is on the log.
   bool AppendFromOutside(const Entry& entry);
@@ -192,6 +196,9 @@ class Runner {
   void ChangePolicy();
   // After a step of slot i: a crash at an append, a fenced stop, a finished catch-up.
   void AfterStep(size_t index);
+  // Re-reads slot i's Stopped() after something that may change it (a build,
+  // a Restore, a Step): core/component.h promises nothing else does.
+  void RefreshStopped(size_t index);
   // REC-STATE: the digest of a crash-free replica of slot i's role after `end` positions.
   std::string ReferenceDigest(const Slot& slot, Position end) const;
   void CountPath(const std::string& path) { ++report_.recovery_paths[path]; }
@@ -219,6 +226,10 @@ class Runner {
   std::unique_ptr<FaultyLlm> faulty_llm_;
   std::vector<Slot> slots_;    // fixed order: the scheduler's index; duplicates append
   std::vector<size_t> ready_;  // indexes into slots_, reused every step
+  // Indexed like slots_: the component, or null once it has stopped. The
+  // scheduler scans this every iteration instead of asking each slot's
+  // Stopped() (a virtual call) and striding over the large Slot records.
+  std::vector<Component*> schedulable_;
   std::vector<models::ScheduledMail> mails_;
   int64_t finals_per_round_ = 0;
   int64_t round_ = 0;                // the task round whose mail is being delivered
@@ -373,6 +384,8 @@ Status Runner::AddSlot(ComponentRecipe recipe) {
   slot.recipe = std::move(recipe);
   LOGACT_ASSIGN_OR_RETURN(slot.component, Build(slot.recipe));
   slots_.push_back(std::move(slot));
+  schedulable_.push_back(nullptr);
+  RefreshStopped(slots_.size() - 1);
   return Status::Ok();
 }
 
@@ -430,6 +443,17 @@ int64_t Runner::NextMailMs() const {
   return round_start_ms_ + mails_[next_mail_].at_ms;
 }
 
+bool Runner::MailOrPolicyDue() const {
+  const int64_t now_ms = clock_.NowMs();
+  if (next_policy_ < scenario_.policy_changes.size() &&
+      scenario_.policy_changes[next_policy_].at_ms <= now_ms) {
+    return true;
+  }
+  if (next_mail_ < mails_.size()) return NextMailMs() <= now_ms;
+  return round_ + 1 < options_.task_repeats &&
+         bus_->facts().count(EntryType::kOutput) >= finals_per_round_ * (round_ + 1);
+}
+
 void Runner::DeliverDueMail() {
   // Hot swap: due policy entries go first. A failed append is retried at the
   // next iteration; a duplicate that did land is skipped by every reader
@@ -461,17 +485,23 @@ int64_t Runner::EarliestWakeMs() const {
   if (next_policy_ < scenario_.policy_changes.size()) {
     wake = std::min(wake, scenario_.policy_changes[next_policy_].at_ms);
   }
-  for (const Slot& slot : slots_) {
-    if (!slot.component->Stopped()) wake = std::min(wake, slot.component->NextWakeMs());
+  for (size_t i = 0; i < slots_.size(); ++i) {
+    const Component& component = *slots_[i].component;
+    // Checks the cache CollectReady relies on at every clock jump, for free:
+    // this loop needs every Stopped() anyway.
+    const bool stopped = component.Stopped();
+    LOGACT_ASSERT_EQ(stopped, slots_[i].stopped);
+    if (!stopped) wake = std::min(wake, component.NextWakeMs());
   }
   return wake;
 }
 
 void Runner::CollectReady() {
   ready_.clear();
-  for (size_t i = 0; i < slots_.size(); ++i) {
-    const Component& component = *slots_[i].component;
-    if (!component.Stopped() && component.HasWork()) ready_.push_back(i);
+  const size_t count = schedulable_.size();
+  for (size_t i = 0; i < count; ++i) {
+    const Component* component = schedulable_[i];
+    if (component != nullptr && component->HasWork()) ready_.push_back(i);
   }
 }
 
@@ -506,13 +536,14 @@ void Runner::AfterStep(size_t index) {
     Restart(index);
     return;
   }
+  RefreshStopped(index);
   // "driver_fenced" and "executor_fenced". There is no "decider_fenced": SPEC §2
   // gives deciders no election and no marker, because a second decider is
   // harmless (decisions are final, the first on the log wins for every reader,
   // and duplicates agree), so a decider never stops and fencing it would only
   // add a way to stall the agent. The duplicate-decider scenario and fault run
   // two deciders side by side; that path is "duplicate_decider".
-  if (slot.component->Stopped() && !slot.stopped_counted) {
+  if (slot.stopped && !slot.stopped_counted) {
     slot.stopped_counted = true;
     CountPath(slot.recipe.role + "_fenced");
   }
@@ -532,8 +563,14 @@ void Runner::AfterStep(size_t index) {
   MaybeSnapshot(slot);
 }
 
+void Runner::RefreshStopped(size_t index) {
+  Slot& slot = slots_[index];
+  slot.stopped = slot.component->Stopped();
+  schedulable_[index] = slot.stopped ? nullptr : slot.component.get();
+}
+
 void Runner::MaybeSnapshot(const Slot& slot) {
-  if (snapshots_ == nullptr || slot.component->Stopped()) return;
+  if (snapshots_ == nullptr || slot.stopped) return;
   if (!snapshot_rng_->Chance(kSnapshotChance)) return;
   std::optional<Snapshot> snapshot = slot.component->TakeSnapshot();
   if (!snapshot.has_value()) return;
@@ -602,6 +639,7 @@ void Runner::Restart(size_t index) {
   if (snapshot.has_value() && slot.component->Restore(*snapshot).ok()) {
     from_pos = slot.component->played();
   }
+  RefreshStopped(index);
   slot.stopped_counted = false;
   slot.catch_up = bus_->Tail();
   ++report_.restarts;
@@ -619,7 +657,7 @@ void Runner::Restart(size_t index) {
 void Runner::CrashOneOf(FaultKind kind, std::string_view role) {
   std::vector<size_t> candidates;
   for (size_t i = 0; i < slots_.size(); ++i) {
-    if (slots_[i].recipe.role == role && !slots_[i].component->Stopped()) candidates.push_back(i);
+    if (slots_[i].recipe.role == role && !slots_[i].stopped) candidates.push_back(i);
   }
   if (candidates.empty()) return;
   const size_t pick = candidates.size() == 1
@@ -690,7 +728,7 @@ void Runner::Loop() {
                                  " reached; pending: " + DescribePending();
       return;
     }
-    DeliverDueMail();
+    if (MailOrPolicyDue()) DeliverDueMail();
     InjectStepFaults();
     CollectReady();
     if (!ready_.empty()) {
@@ -799,6 +837,7 @@ SimReport Runner::Finish() {
                 slot.component->StateDigest());
     }
   }
+  for (const Slot& slot : slots_) LOGACT_ASSERT_EQ(slot.component->Stopped(), slot.stopped);
   return report_;
 }
 
