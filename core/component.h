@@ -11,12 +11,14 @@
 // latest snapshot, and let it replay the rest of the log before acting.
 //
 // Only the non-const calls (Step, Restore) change a component's state; the
-// const ones (HasWork, NextWakeMs, Stopped, ...) observe it. So Stopped()
-// changes only inside Step() or Restore() (never because another component
-// stepped, time passed or the bus grew): the simulator reads it after building,
-// restoring and stepping a component, and asks no more in between. HasWork()
-// and NextWakeMs() also depend on the bus tail and the clock, so they are
-// asked afresh every time.
+// const ones (HasWork, NextWakeMs, Stopped, played, ...) observe it. So
+// Stopped() and played() change only inside Step() or Restore() (never because
+// another component stepped, time passed or the bus grew): the simulator reads
+// them after building, restoring and stepping a component, and asks no more in
+// between. HasWork() and NextWakeMs() also depend on the bus tail and the
+// clock, so they are asked afresh, except that a component that has not
+// stopped and whose bus has entries past played() has work (Step plays them):
+// the simulator takes that as the answer for the engine's own components.
 //
 // Thread-safety: none; a component is stepped from one thread.
 #pragma once

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <limits>
 #include <memory>
 #include <utility>
 
@@ -159,7 +160,11 @@ class Runner {
     std::unique_ptr<CrashPointBus> bus;  // this incarnation's view of the bus
     std::unique_ptr<Component> component;
     std::string principal;
-    bool stopped = false;             // component->Stopped(), as of its last Step or Restore
+    bool stopped = false;  // component->Stopped(), as of its last Step or Restore
+    // Built by MakeDefaultComponent, not by a hook: one of the engine's
+    // components, which read the log through this slot's CrashPointBus (whose
+    // Tail() is bus_'s) and have work whenever that tail is past played().
+    bool engine_built = false;
     bool stopped_counted = false;     // Stopped() already counted as a recovery path
     Position catch_up = kNoPosition;  // after a restart: the tail it must replay to
   };
@@ -177,8 +182,10 @@ class Runner {
   void StepOne();
   std::string DescribePending() const;
   Status ApplyTestStreamDraws();
-  // Builds a component through the hooks, else the default.
-  Result<std::unique_ptr<Component>> Build(const ComponentRecipe& recipe) const;
+  // Builds a component through the hooks, else the default; *engine_built
+  // (if given) tells which.
+  Result<std::unique_ptr<Component>> Build(const ComponentRecipe& recipe,
+                                           bool* engine_built = nullptr) const;
   ComponentRecipe Recipe(std::string role, std::string name);
   // Adds a component built from `recipe` (bus, clock, llm filled in here).
   Status AddSlot(ComponentRecipe recipe);
@@ -196,9 +203,9 @@ class Runner {
   void ChangePolicy();
   // After a step of slot i: a crash at an append, a fenced stop, a finished catch-up.
   void AfterStep(size_t index);
-  // Re-reads slot i's Stopped() after something that may change it (a build,
-  // a Restore, a Step): core/component.h promises nothing else does.
-  void RefreshStopped(size_t index);
+  // Re-reads slot i's Stopped() and played() after something that may change
+  // them (a build, a Restore, a Step): core/component.h promises nothing else does.
+  void RefreshCache(size_t index);
   // REC-STATE: the digest of a crash-free replica of slot i's role after `end` positions.
   std::string ReferenceDigest(const Slot& slot, Position end) const;
   void CountPath(const std::string& path) { ++report_.recovery_paths[path]; }
@@ -230,6 +237,13 @@ class Runner {
   // scheduler scans this every iteration instead of asking each slot's
   // Stopped() (a virtual call) and striding over the large Slot records.
   std::vector<Component*> schedulable_;
+  // Indexed like slots_: an engine-built component's played(), as of its last
+  // build, Restore or Step; kNeverPlays for a hook's component. A component
+  // with entries past it has work (core/component.h), so the scheduler asks
+  // HasWork() (virtual, and a virtual Tail() inside) only of the components
+  // that have played up to the tail: after an append, all but its author.
+  std::vector<Position> played_;
+  static constexpr Position kNeverPlays = std::numeric_limits<Position>::max();
   std::vector<models::ScheduledMail> mails_;
   int64_t finals_per_round_ = 0;
   int64_t round_ = 0;                // the task round whose mail is being delivered
@@ -382,18 +396,22 @@ Status Runner::AddSlot(ComponentRecipe recipe) {
   slot.bus = std::make_unique<CrashPointBus>(bus_, &injector_, slot.principal, plain_storage_);
   recipe.bus = slot.bus.get();
   slot.recipe = std::move(recipe);
-  LOGACT_ASSIGN_OR_RETURN(slot.component, Build(slot.recipe));
+  LOGACT_ASSIGN_OR_RETURN(slot.component, Build(slot.recipe, &slot.engine_built));
   slots_.push_back(std::move(slot));
   schedulable_.push_back(nullptr);
-  RefreshStopped(slots_.size() - 1);
+  played_.push_back(kNeverPlays);
+  RefreshCache(slots_.size() - 1);
   return Status::Ok();
 }
 
-Result<std::unique_ptr<Component>> Runner::Build(const ComponentRecipe& recipe) const {
+Result<std::unique_ptr<Component>> Runner::Build(const ComponentRecipe& recipe,
+                                                 bool* engine_built) const {
+  if (engine_built != nullptr) *engine_built = false;
   if (hooks_.make_component) {
     std::unique_ptr<Component> replacement = hooks_.make_component(recipe);
     if (replacement != nullptr) return replacement;
   }
+  if (engine_built != nullptr) *engine_built = true;
   return MakeDefaultComponent(recipe);
 }
 
@@ -491,6 +509,7 @@ int64_t Runner::EarliestWakeMs() const {
     // this loop needs every Stopped() anyway.
     const bool stopped = component.Stopped();
     LOGACT_ASSERT_EQ(stopped, slots_[i].stopped);
+    if (slots_[i].engine_built) LOGACT_ASSERT_EQ(component.played(), played_[i]);
     if (!stopped) wake = std::min(wake, component.NextWakeMs());
   }
   return wake;
@@ -498,10 +517,12 @@ int64_t Runner::EarliestWakeMs() const {
 
 void Runner::CollectReady() {
   ready_.clear();
+  const Position tail = bus_->Tail();
   const size_t count = schedulable_.size();
   for (size_t i = 0; i < count; ++i) {
     const Component* component = schedulable_[i];
-    if (component != nullptr && component->HasWork()) ready_.push_back(i);
+    if (component == nullptr) continue;
+    if (tail > played_[i] || component->HasWork()) ready_.push_back(i);
   }
 }
 
@@ -536,7 +557,7 @@ void Runner::AfterStep(size_t index) {
     Restart(index);
     return;
   }
-  RefreshStopped(index);
+  RefreshCache(index);
   // "driver_fenced" and "executor_fenced". There is no "decider_fenced": SPEC §2
   // gives deciders no election and no marker, because a second decider is
   // harmless (decisions are final, the first on the log wins for every reader,
@@ -563,10 +584,11 @@ void Runner::AfterStep(size_t index) {
   MaybeSnapshot(slot);
 }
 
-void Runner::RefreshStopped(size_t index) {
+void Runner::RefreshCache(size_t index) {
   Slot& slot = slots_[index];
   slot.stopped = slot.component->Stopped();
   schedulable_[index] = slot.stopped ? nullptr : slot.component.get();
+  played_[index] = slot.engine_built ? slot.component->played() : kNeverPlays;
 }
 
 void Runner::MaybeSnapshot(const Slot& slot) {
@@ -628,7 +650,7 @@ void Runner::Restart(size_t index) {
   slot.recipe.bus = slot.bus.get();
   const std::optional<Snapshot> snapshot = SnapshotAfterCrash(slot);
   slot.recipe.snapshot = snapshot.has_value() ? &*snapshot : nullptr;
-  Result<std::unique_ptr<Component>> rebuilt = Build(slot.recipe);
+  Result<std::unique_ptr<Component>> rebuilt = Build(slot.recipe, &slot.engine_built);
   slot.recipe.snapshot = nullptr;      // `snapshot` dies with this call
   LOGACT_ASSERT(rebuilt.has_value());  // the same recipe built it at boot
   slot.component = std::move(rebuilt).value();
@@ -639,7 +661,7 @@ void Runner::Restart(size_t index) {
   if (snapshot.has_value() && slot.component->Restore(*snapshot).ok()) {
     from_pos = slot.component->played();
   }
-  RefreshStopped(index);
+  RefreshCache(index);
   slot.stopped_counted = false;
   slot.catch_up = bus_->Tail();
   ++report_.restarts;
@@ -837,7 +859,10 @@ SimReport Runner::Finish() {
                 slot.component->StateDigest());
     }
   }
-  for (const Slot& slot : slots_) LOGACT_ASSERT_EQ(slot.component->Stopped(), slot.stopped);
+  for (size_t i = 0; i < slots_.size(); ++i) {
+    LOGACT_ASSERT_EQ(slots_[i].component->Stopped(), slots_[i].stopped);
+    if (slots_[i].engine_built) LOGACT_ASSERT_EQ(slots_[i].component->played(), played_[i]);
+  }
   return report_;
 }
 

@@ -1,12 +1,17 @@
 // Tests of the contract the simulator's scheduler relies on (core/component.h):
-// a component's Stopped() changes only inside Step() or Restore(), so the
-// runner reads it after building, restoring and stepping a component and asks
-// no more in between. Method: every driver and executor (the components that
-// stop) is wrapped in a monitor that remembers Stopped() after each Step and
-// Restore and compares it at every const call the simulator makes; the runs
+// a component's Stopped() and played() change only inside Step() or Restore(),
+// so the runner reads them after building, restoring and stepping a component
+// and asks no more in between; and a component with entries past played() has
+// work, so the runner asks HasWork() only of the engine's components that
+// have played up to the tail. Method: every driver and executor (the
+// components that stop) is wrapped in a monitor that remembers Stopped() and
+// played() after each Step and Restore and compares them at every const call
+// the simulator makes, and checks HasWork() against the bus tail; the runs
 // cover fencing (two drivers, two recovering executors) and heavy faults
 // (crashes, restores from snapshots, duplicates). The wrapped runs must also
-// produce byte-identical traces to the plain ones: the monitor observes only.
+// produce byte-identical traces to the plain ones: the monitor observes only,
+// and a hook's component is always asked HasWork(), so this also compares the
+// runner's shortcut with the full question.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -24,20 +29,34 @@ namespace logact::sim {
 namespace {
 
 struct MonitorCounts {
-  int64_t checks = 0;      // const calls at which Stopped() was compared
-  int64_t violations = 0;  // Stopped() differed from its value after the last Step/Restore
-  int64_t stopped = 0;     // Steps after which a component had stopped
+  int64_t checks = 0;             // const calls at which Stopped() was compared
+  int64_t violations = 0;         // Stopped() differed from its value after the last Step/Restore
+  int64_t played_violations = 0;  // likewise played()
+  int64_t idle_with_entries = 0;  // HasWork() false although the bus had unplayed entries
+  int64_t behind = 0;             // HasWork() calls with unplayed entries on the bus
+  int64_t stopped = 0;            // Steps after which a component had stopped
 };
 
-// Forwards everything to `inner`; checks that Stopped() only changes in Step/Restore.
+// Forwards everything to `inner`; checks that Stopped() and played() only
+// change in Step/Restore, and that HasWork() holds while `bus` has entries
+// past played().
 class StoppedMonitor final : public Component {
  public:
-  StoppedMonitor(std::unique_ptr<Component> inner, MonitorCounts* counts)
-      : inner_(std::move(inner)), counts_(counts), stopped_(inner_->Stopped()) {}
+  StoppedMonitor(std::unique_ptr<Component> inner, const AgentBus* bus, MonitorCounts* counts)
+      : inner_(std::move(inner)),
+        bus_(bus),
+        counts_(counts),
+        stopped_(inner_->Stopped()),
+        played_(inner_->played()) {}
   const std::string& principal() const override { return inner_->principal(); }
   bool HasWork() const override {
     Check();
-    return inner_->HasWork();
+    const bool has_work = inner_->HasWork();
+    if (!inner_->Stopped() && bus_->Tail() > inner_->played()) {
+      ++counts_->behind;
+      if (!has_work) ++counts_->idle_with_entries;
+    }
+    return has_work;
   }
   int64_t NextWakeMs() const override {
     Check();
@@ -47,6 +66,7 @@ class StoppedMonitor final : public Component {
     Check();
     Status status = inner_->Step();
     stopped_ = inner_->Stopped();
+    played_ = inner_->played();
     if (stopped_) ++counts_->stopped;
     return status;
   }
@@ -60,6 +80,7 @@ class StoppedMonitor final : public Component {
   Status Restore(const Snapshot& snapshot) override {
     Status status = inner_->Restore(snapshot);
     stopped_ = inner_->Stopped();
+    played_ = inner_->played();
     return status;
   }
 
@@ -67,11 +88,14 @@ class StoppedMonitor final : public Component {
   void Check() const {
     ++counts_->checks;
     if (inner_->Stopped() != stopped_) ++counts_->violations;
+    if (inner_->played() != played_) ++counts_->played_violations;
   }
 
   std::unique_ptr<Component> inner_;
+  const AgentBus* bus_;
   MonitorCounts* counts_;
   bool stopped_;
+  Position played_;
 };
 
 SimHooks MonitorHooks(MonitorCounts* counts) {
@@ -95,7 +119,7 @@ SimHooks MonitorHooks(MonitorCounts* counts) {
     } else {
       return nullptr;  // voters and deciders never stop (the base class's Stopped)
     }
-    return std::make_unique<StoppedMonitor>(std::move(inner), counts);
+    return std::make_unique<StoppedMonitor>(std::move(inner), recipe.bus, counts);
   };
   return hooks;
 }
@@ -110,7 +134,8 @@ std::string Trace(const SimOptions& options, const SimHooks& hooks) {
 
 BOOST_AUTO_TEST_SUITE(StoppedCache)
 
-// Goal: drivers and executors change Stopped() only in Step/Restore, through
+// Goal: drivers and executors change Stopped() and played() only in
+// Step/Restore and have work whenever entries are past played(), through
 // fencing and heavy faults, and monitoring them changes no byte of the trace.
 BOOST_AUTO_TEST_CASE(StoppedChangesOnlyInStepOrRestore) {
   MonitorCounts counts;
@@ -127,8 +152,14 @@ BOOST_AUTO_TEST_CASE(StoppedChangesOnlyInStepOrRestore) {
         BOOST_REQUIRE(plan.has_value());
         options.faults = *plan;
         const int64_t violations = counts.violations;
+        const int64_t played_violations = counts.played_violations;
+        const int64_t idle_with_entries = counts.idle_with_entries;
         const std::string monitored = Trace(options, hooks);
         BOOST_TEST(counts.violations == violations, scenario << " seed " << seed << " " << faults);
+        BOOST_TEST(counts.played_violations == played_violations,
+                   scenario << " seed " << seed << " " << faults);
+        BOOST_TEST(counts.idle_with_entries == idle_with_entries,
+                   scenario << " seed " << seed << " " << faults);
         BOOST_TEST(monitored == Trace(options, SimHooks{}),
                    scenario << " seed " << seed << " " << faults);
       }
@@ -137,6 +168,9 @@ BOOST_AUTO_TEST_CASE(StoppedChangesOnlyInStepOrRestore) {
   BOOST_TEST(counts.checks > 0);
   BOOST_TEST(counts.stopped > 0);  // fencing happened: the contract was exercised
   BOOST_TEST(counts.violations == 0);
+  BOOST_TEST(counts.behind > 0);  // the tail rule was exercised
+  BOOST_TEST(counts.played_violations == 0);
+  BOOST_TEST(counts.idle_with_entries == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
