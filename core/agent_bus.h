@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <span>
 #include <vector>
 
 #include "core/entry.h"
@@ -70,6 +71,21 @@ class AgentBus {
   // A wrapper that only forwards Poll should forward this too.
   virtual Status ForEachEntry(Position* played, Position end, TypeFilter filter,
                               const std::function<void(const Entry&)>& visit) const;
+
+  // The stored entries at positions start, start + 1, ..., held in memory
+  // side by side: a prefix of [start, end), possibly shorter (a backend may
+  // stop at the end of a block), or empty. Empty, the default, means "read
+  // through ForEachEntry instead", which is always correct; a backend that
+  // keeps entries in memory returns them so that a reader (PlayLog) visits
+  // them in place, without a call through std::function per entry. The span
+  // stays valid until the bus is destroyed. A wrapper that forwards
+  // ForEachEntry unchanged may forward this too; one that alters what is seen
+  // must return empty. REQUIRES: 0 <= start <= end <= Tail().
+  virtual std::span<const Entry> StoredRun(Position start, Position end) const {
+    static_cast<void>(start);
+    static_cast<void>(end);
+    return {};
+  }
 };
 
 // The argument checks of AgentBus::Read and AgentBus::Poll, shared by every

@@ -35,10 +35,12 @@ class MemoryBus : public AgentBus {
   Result<std::vector<Entry>> Read(Position start, Position end, TypeFilter filter) const override;
   Position Tail() const override { return static_cast<Position>(types_.size()); }
   Result<Page> Poll(Position start, TypeFilter filter, size_t max) const override;
-  // Hands out references to the stored entries: no copy. A subclass that
-  // overrides Poll or Read to alter what is seen must override this too.
+  // Hand out references to the stored entries: no copy. A subclass that
+  // overrides Poll or Read to alter what is seen must override these too.
   Status ForEachEntry(Position* played, Position end, TypeFilter filter,
                       const std::function<void(const Entry&)>& visit) const override;
+  // Up to the end of start's chunk.
+  std::span<const Entry> StoredRun(Position start, Position end) const override;
 
   // Reserves room for the type index of `entries` entries. A hint only.
   void Reserve(size_t entries);

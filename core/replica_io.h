@@ -24,6 +24,10 @@ class PrefixBus final : public AgentBus {
   Result<std::vector<Entry>> Read(Position start, Position end, TypeFilter filter) const override;
   Position Tail() const override { return end_; }
   Result<Page> Poll(Position start, TypeFilter filter, size_t max) const override;
+  // Forwarded: the view's end is at most inner's tail.
+  std::span<const Entry> StoredRun(Position start, Position end) const override {
+    return inner_->StoredRun(start, end);
+  }
 
  private:
   const AgentBus* inner_;

@@ -226,6 +226,9 @@ class CrashPointBus final : public AgentBus {
                       const std::function<void(const Entry&)>& visit) const override {
     return inner_->ForEachEntry(played, end, filter, visit);
   }
+  std::span<const Entry> StoredRun(Position start, Position end) const override {
+    return inner_->StoredRun(start, end);
+  }
   // True once this incarnation died at an append.
   bool crashed() const { return crashed_; }
 

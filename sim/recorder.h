@@ -78,6 +78,9 @@ class RecordingBus final : public AgentBus {
                       const std::function<void(const Entry&)>& visit) const override {
     return inner_->ForEachEntry(played, end, filter, visit);
   }
+  std::span<const Entry> StoredRun(Position start, Position end) const override {
+    return inner_->StoredRun(start, end);
+  }
 
   const BusFacts& facts() const { return facts_; }
 

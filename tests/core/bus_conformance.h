@@ -18,8 +18,10 @@
 // Backends that inject faults run this suite with faults off.
 #pragma once
 
+#include <algorithm>
 #include <boost/mpl/list.hpp>
 #include <boost/test/unit_test.hpp>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -28,6 +30,7 @@
 #include "core/clock.h"
 #include "core/entry_codec.h"
 #include "core/limits.h"
+#include "core/play_log.h"
 #include "tests/core/bus_test_util.h"
 
 namespace logact::conformance {
@@ -322,6 +325,62 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(ForEachEntryStopsAtEnd, F, BusFixtures) {
                                                         << visited.size() << " entries, expected "
                                                         << expected.size());
     }
+  }
+}
+
+// StoredRun hands out a prefix of [start, end) equal, entry for entry, to
+// what Read returns (possibly shorter, possibly empty: a backend without
+// entries in memory returns none), and never an entry at or past `end`.
+BOOST_AUTO_TEST_CASE_TEMPLATE(StoredRunIsAPrefixOfRead, F, BusFixtures) {
+  F f;
+  constexpr int kCount = 2100;  // past two of MemoryBus's 1024-entry chunks
+  AppendCycle(f, kCount);
+  const Result<std::vector<Entry>> all = f.bus().Read(0, kCount, TypeFilter::All());
+  BOOST_REQUIRE(all.has_value());
+  for (Position start : {0, 1, 500, 1023, 1024, 1025, 2047, 2048, 2099, 2100}) {
+    for (Position end : {start, std::min<Position>(start + 1, kCount),
+                         std::min<Position>(start + 700, kCount), Position{kCount}}) {
+      const std::span<const Entry> run = f.bus().StoredRun(start, end);
+      BOOST_REQUIRE_LE(static_cast<Position>(run.size()), end - start);
+      for (size_t i = 0; i < run.size(); ++i) {
+        BOOST_REQUIRE_MESSAGE(run[i] == (*all)[static_cast<size_t>(start) + i],
+                              F::kName << ": StoredRun(" << start << ", " << end << ")[" << i
+                                       << "] differs from Read");
+      }
+    }
+  }
+}
+
+// PlayLog (the components' read loop: StoredRun where the backend has it,
+// ForEachEntry for the rest) visits exactly the matching entries in order,
+// once each, and leaves *played at the tail; a later call plays only what
+// was appended since.
+BOOST_AUTO_TEST_CASE_TEMPLATE(PlayLogVisitsEachMatchingEntryOnce, F, BusFixtures) {
+  const TypeFilter filters[] = {TypeFilter::All(), TypeFilter{EntryType::kIntent, EntryType::kVote},
+                                TypeFilter{}};
+  for (const TypeFilter& filter : filters) {
+    F f;
+    std::vector<EntryType> types = AppendCycle(f, 1500);
+    Position played = 0;
+    std::vector<Position> visited;
+    auto play = [&](const Entry& e) { visited.push_back(e.pos); };
+    Status status = PlayLog(f.bus(), filter, &played, play);
+    BOOST_REQUIRE_MESSAGE(status.ok(), status.ToString());
+    BOOST_CHECK_EQUAL(played, 1500);
+    for (int i = 0; i < 700; ++i) {  // crosses the next chunk boundary
+      const EntryType type = testing::TypeAt(i % kEntryTypeCount);
+      BOOST_REQUIRE(f.bus().Append(testing::SampleEntry(type, testing::AllowedAuthor(type))));
+      types.push_back(type);
+    }
+    status = PlayLog(f.bus(), filter, &played, play);
+    BOOST_REQUIRE_MESSAGE(status.ok(), status.ToString());
+    BOOST_CHECK_EQUAL(played, 2200);
+    std::vector<Position> expected;
+    for (Position p = 0; p < static_cast<Position>(types.size()); ++p) {
+      if (filter.Contains(types[p])) expected.push_back(p);
+    }
+    BOOST_CHECK_MESSAGE(visited == expected, F::kName << ": visited " << visited.size()
+                                                      << " entries, expected " << expected.size());
   }
 }
 

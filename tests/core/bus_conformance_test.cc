@@ -80,3 +80,40 @@ using BusFixtures = boost::mpl::list<MemoryFixture, PollOnlyFixture, SqliteFixtu
 }  // namespace logact::conformance
 
 #include "tests/core/bus_conformance.h"  // after BusFixtures, which it runs over
+
+namespace logact::conformance {
+
+BOOST_AUTO_TEST_SUITE(MemoryBusStoredRun)
+
+// MemoryBus hands out its entries in place, a chunk (1024 entries) at a time:
+// the fast path that PlayLog takes in the simulator is really taken.
+BOOST_AUTO_TEST_CASE(RunsReachTheEndOrTheChunkBoundary) {
+  MemoryFixture f;
+  AppendCycle(f, 2100);
+  const MemoryBus& bus = static_cast<const MemoryBus&>(f.bus());
+  struct Case {
+    Position start, end;
+    size_t size;
+  };
+  for (const Case& c :
+       {Case{0, 0, 0}, Case{0, 1, 1}, Case{0, 2100, 1024}, Case{1000, 2000, 24},
+        Case{1023, 1024, 1}, Case{1024, 2000, 976}, Case{2048, 2100, 52}, Case{2100, 2100, 0}}) {
+    const std::span<const Entry> run = bus.StoredRun(c.start, c.end);
+    BOOST_CHECK_EQUAL(run.size(), c.size);
+    if (!run.empty()) {
+      BOOST_CHECK_EQUAL(run.front().pos, c.start);
+      BOOST_CHECK_EQUAL(run.back().pos, c.start + static_cast<Position>(c.size) - 1);
+    }
+  }
+}
+
+// The AgentBus default: no entries in memory, so readers use ForEachEntry.
+BOOST_AUTO_TEST_CASE(WrappersWithoutStoredRunReturnNone) {
+  PollOnlyFixture f;
+  AppendCycle(f, 10);
+  BOOST_CHECK(f.bus().StoredRun(0, 10).empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace logact::conformance
