@@ -42,7 +42,13 @@ class AgentBus {
   //   (malformed author, payload not matching type, malformed policy),
   //   kUnavailable (storage failed; nothing was appended), kUnknownOutcome
   //   (the entry may or may not be on the log: read before retrying).
-  virtual Result<Position> Append(Entry entry) = 0;
+  // The entry is taken by rvalue reference, not by value, so that a chain of
+  // wrappers (the simulator stacks three) hands the same object down to the
+  // storage instead of moving it into a new parameter at every layer; after
+  // the call `entry` is unspecified (moved from or not).
+  virtual Result<Position> Append(Entry&& entry) = 0;
+  // Appends a copy of `entry`.
+  Result<Position> Append(const Entry& entry) { return Append(Entry(entry)); }
 
   // Entries with start <= pos < end whose type is in `filter`, in order.
   // An empty filter returns no entries. Errors: kInvalidArgument if

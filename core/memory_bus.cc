@@ -16,7 +16,7 @@ void MemoryBus::Reserve(size_t entries) {
   chunks_.reserve(entries / kChunkEntries + 1);
 }
 
-Result<Position> MemoryBus::Append(Entry entry) {
+Result<Position> MemoryBus::Append(Entry&& entry) {
   LOGACT_TRY(CheckAppend(entry));
   const Position pos = Tail();
   entry.pos = pos;

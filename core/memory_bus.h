@@ -31,7 +31,8 @@ class MemoryBus : public AgentBus {
 
   // AgentBus. Append never fails for storage reasons (no kUnavailable or
   // kUnknownOutcome); only access control (core/access_control.h) rejects.
-  Result<Position> Append(Entry entry) override;
+  using AgentBus::Append;  // the copying overload
+  Result<Position> Append(Entry&& entry) override;
   Result<std::vector<Entry>> Read(Position start, Position end, TypeFilter filter) const override;
   Position Tail() const override { return static_cast<Position>(types_.size()); }
   Result<Page> Poll(Position start, TypeFilter filter, size_t max) const override;

@@ -5,7 +5,7 @@
 
 namespace logact {
 
-Result<Position> PrefixBus::Append(Entry) { return UnavailableError("read-only prefix"); }
+Result<Position> PrefixBus::Append(Entry&&) { return UnavailableError("read-only prefix"); }
 
 Result<std::vector<Entry>> PrefixBus::Read(Position start, Position end, TypeFilter filter) const {
   if (end > end_) return InvalidArgumentError("read past the prefix");

@@ -20,7 +20,7 @@ namespace logact {
 class PrefixBus final : public AgentBus {
  public:
   PrefixBus(const AgentBus* inner, Position end) : inner_(inner), end_(end) {}
-  Result<Position> Append(Entry entry) override;
+  Result<Position> Append(Entry&& entry) override;
   Result<std::vector<Entry>> Read(Position start, Position end, TypeFilter filter) const override;
   Position Tail() const override { return end_; }
   Result<Page> Poll(Position start, TypeFilter filter, size_t max) const override;

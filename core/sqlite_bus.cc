@@ -282,7 +282,7 @@ Status SqliteBus::Prepare() {
   return Status::Ok();
 }
 
-Result<Position> SqliteBus::Append(Entry entry) {
+Result<Position> SqliteBus::Append(Entry&& entry) {
   LOGACT_TRY(CheckAppend(entry));
   const Position pos = tail_;
   entry.pos = pos;

@@ -69,7 +69,8 @@ class SqliteBus : public AgentBus {
   // INSERT failed and the row is provably absent, kUnknownOutcome when that
   // could not be established. Read and Poll fail with kCorruption naming the
   // position of a row that fails its checksum or does not decode.
-  Result<Position> Append(Entry entry) override;
+  using AgentBus::Append;  // the copying overload
+  Result<Position> Append(Entry&& entry) override;
   Result<std::vector<Entry>> Read(Position start, Position end, TypeFilter filter) const override;
   Position Tail() const override { return tail_; }
   Result<Page> Poll(Position start, TypeFilter filter, size_t max) const override;

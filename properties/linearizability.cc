@@ -419,7 +419,7 @@ void RecordingBus::End(BusOp op) const {
   history_.ops.push_back(std::move(op));
 }
 
-Result<Position> RecordingBus::Append(Entry entry) {
+Result<Position> RecordingBus::Append(Entry&& entry) {
   BusOp op = Begin(BusOpKind::kAppend);
   op.entry = entry;
   Result<Position> pos = inner_->Append(std::move(entry));

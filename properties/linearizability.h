@@ -112,7 +112,7 @@ class RecordingBus : public AgentBus {
   // REQUIRES: inner and clock outlive the recorder (not owned).
   RecordingBus(AgentBus* inner, const Clock* clock);
 
-  Result<Position> Append(Entry entry) override;
+  Result<Position> Append(Entry&& entry) override;
   Result<std::vector<Entry>> Read(Position start, Position end, TypeFilter filter) const override;
   Position Tail() const override;
   Result<Page> Poll(Position start, TypeFilter filter, size_t max) const override;

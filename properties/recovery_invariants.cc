@@ -31,7 +31,7 @@ class EntriesBus final : public AgentBus {
  public:
   explicit EntriesBus(const std::vector<Entry>* entries) : entries_(entries) {}
   void SetEnd(Position end) { end_ = end; }
-  Result<Position> Append(Entry) override { return UnavailableError("crash-free replica"); }
+  Result<Position> Append(Entry&&) override { return UnavailableError("crash-free replica"); }
   Position Tail() const override { return end_; }
   Result<std::vector<Entry>> Read(Position start, Position end, TypeFilter filter) const override {
     if (start < 0 || start > end || end > end_) return InvalidArgumentError("bad read range");

@@ -258,7 +258,7 @@ CrashPointBus::CrashPointBus(AgentBus* inner, FaultInjector* injector, std::stri
   LOGACT_ASSERT(injector_ != nullptr);
 }
 
-Result<Position> CrashPointBus::Append(Entry entry) {
+Result<Position> CrashPointBus::Append(Entry&& entry) {
   // A dead process appends nothing more.
   if (crashed_) return UnavailableError(principal_ + " has crashed");
   if (!injector_->Fires(FaultKind::kCrashMidStep, principal_)) {

@@ -211,7 +211,8 @@ class CrashPointBus final : public AgentBus {
   // calls down to the storage was a visible part of a run.
   CrashPointBus(AgentBus* inner, FaultInjector* injector, std::string principal,
                 const MemoryBus* storage = nullptr);
-  Result<Position> Append(Entry entry) override;
+  using AgentBus::Append;  // the copying overload
+  Result<Position> Append(Entry&& entry) override;
   Result<std::vector<Entry>> Read(Position start, Position end, TypeFilter filter) const override {
     return inner_->Read(start, end, filter);
   }

@@ -25,7 +25,7 @@ RecordingBus::RecordingBus(std::unique_ptr<AgentBus> inner, const Clock* clock,
   LOGACT_ASSERT(injected_ != nullptr);
 }
 
-Result<Position> RecordingBus::Append(Entry entry) {
+Result<Position> RecordingBus::Append(Entry&& entry) {
   // Everything Tally needs is read before the entry is moved into the bus;
   // only the position is unknown until the append succeeds.
   const TallyInput input = TallyInputOf(entry);

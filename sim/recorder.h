@@ -66,7 +66,8 @@ class RecordingBus final : public AgentBus {
   RecordingBus(std::unique_ptr<AgentBus> inner, const Clock* clock,
                std::vector<traces::TraceSink*> sinks, const std::vector<Action>* injected);
 
-  Result<Position> Append(Entry entry) override;
+  using AgentBus::Append;  // the copying overload
+  Result<Position> Append(Entry&& entry) override;
   Result<std::vector<Entry>> Read(Position start, Position end, TypeFilter filter) const override {
     return inner_->Read(start, end, filter);
   }

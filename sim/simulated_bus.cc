@@ -163,7 +163,7 @@ void SimulatedBus::StoreUnsynced(const Entry& entry, const WriteDraws& draws) {
   unsynced_ = std::move(record);
 }
 
-Result<Position> SimulatedBus::Append(Entry entry) {
+Result<Position> SimulatedBus::Append(Entry&& entry) {
   LOGACT_TRY(CheckAppend(entry));
   Sync();  // the previous unsynced record goes ahead of this one, or is dropped if torn
   const Position pos = Tail();

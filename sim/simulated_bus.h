@@ -157,7 +157,8 @@ class SimulatedBus : public AgentBus {
   // torn_write, lost_unacked: see the fault model above). Read/Poll/Tail first
   // settle an unsynced record (as Sync does), then see only durable records;
   // they never fail for storage reasons.
-  Result<Position> Append(Entry entry) override;
+  using AgentBus::Append;  // the copying overload
+  Result<Position> Append(Entry&& entry) override;
   Result<std::vector<Entry>> Read(Position start, Position end, TypeFilter filter) const override;
   Position Tail() const override;
   Result<Page> Poll(Position start, TypeFilter filter, size_t max) const override;

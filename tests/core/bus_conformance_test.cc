@@ -29,7 +29,7 @@ struct MemoryFixture {
 class PollOnlyBus final : public AgentBus {
  public:
   explicit PollOnlyBus(Clock* clock) : inner_(clock) {}
-  Result<Position> Append(Entry entry) override { return inner_.Append(std::move(entry)); }
+  Result<Position> Append(Entry&& entry) override { return inner_.Append(std::move(entry)); }
   Result<std::vector<Entry>> Read(Position start, Position end, TypeFilter filter) const override {
     return inner_.Read(start, end, filter);
   }

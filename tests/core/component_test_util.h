@@ -93,7 +93,7 @@ class FlakyBus : public AgentBus {
   void FailNext(Fault fault) { faults_.push_back(fault); }
   // The next Append first appends `rival`: a race lost between replay and append.
   void InsertBeforeNext(Entry rival) { rivals_.push_back(std::move(rival)); }
-  Result<Position> Append(Entry entry) override {
+  Result<Position> Append(Entry&& entry) override {
     while (!rivals_.empty()) {
       Result<Position> pos = inner_->Append(std::move(rivals_.front()));
       rivals_.pop_front();

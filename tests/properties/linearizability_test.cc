@@ -71,7 +71,7 @@ class LossyBus : public MemoryBus {
     if (end > Tail()) return InvalidArgumentError("beyond tail");
     return MemoryBus::Read(start, end, filter);
   }
-  Result<Position> Append(Entry entry) override {
+  Result<Position> Append(Entry&& entry) override {
     if (lost_ > 0) return InvalidArgumentError("lossy bus cannot append after a loss");
     return MemoryBus::Append(std::move(entry));
   }

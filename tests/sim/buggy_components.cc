@@ -30,7 +30,7 @@ namespace {
 class LensBus : public AgentBus {
  public:
   explicit LensBus(AgentBus* inner) : inner_(inner) {}
-  Result<Position> Append(Entry entry) override { return inner_->Append(std::move(entry)); }
+  Result<Position> Append(Entry&& entry) override { return inner_->Append(std::move(entry)); }
   Position Tail() const override { return inner_->Tail(); }
   Result<std::vector<Entry>> Read(Position start, Position end, TypeFilter filter) const override {
     LOGACT_ASSIGN_OR_RETURN(std::vector<Entry> entries, inner_->Read(start, end, Widen(filter)));
@@ -85,7 +85,7 @@ class AbortAsCommitLens : public LensBus {
 class OwnElectsOnlyLens : public LensBus {
  public:
   using LensBus::LensBus;
-  Result<Position> Append(Entry entry) override {
+  Result<Position> Append(Entry&& entry) override {
     const bool elect = entry.type == EntryType::kElect;
     const int64_t epoch = elect ? entry.elect().epoch : 0;
     Result<Position> pos = LensBus::Append(std::move(entry));
@@ -113,7 +113,7 @@ class OwnElectsOnlyLens : public LensBus {
 class ForgedEpochLens : public OwnElectsOnlyLens {
  public:
   using OwnElectsOnlyLens::OwnElectsOnlyLens;
-  Result<Position> Append(Entry entry) override {
+  Result<Position> Append(Entry&& entry) override {
     if (entry.type != EntryType::kIntent) return OwnElectsOnlyLens::Append(std::move(entry));
     LOGACT_ASSIGN_OR_RETURN(std::vector<Entry> elects,
                             inner()->Read(0, inner()->Tail(), TypeFilter{EntryType::kElect}));
@@ -587,7 +587,7 @@ std::unique_ptr<Component> LlmVoter(const ComponentRecipe& recipe, bool allow_on
 class ForgetfulBus : public AgentBus {
  public:
   explicit ForgetfulBus(std::unique_ptr<AgentBus> inner) : inner_(std::move(inner)) {}
-  Result<Position> Append(Entry entry) override {
+  Result<Position> Append(Entry&& entry) override {
     LOGACT_ASSIGN_OR_RETURN(Position inner_pos, inner_->Append(entry));
     LOGACT_ASSIGN_OR_RETURN(std::vector<Entry> stamped,
                             inner_->Read(inner_pos, inner_pos + 1, TypeFilter::All()));

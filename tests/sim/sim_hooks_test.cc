@@ -21,7 +21,7 @@ class CountingBus final : public AgentBus {
  public:
   CountingBus(std::unique_ptr<AgentBus> inner, int64_t* appends)
       : inner_(std::move(inner)), appends_(appends) {}
-  Result<Position> Append(Entry entry) override {
+  Result<Position> Append(Entry&& entry) override {
     Result<Position> pos = inner_->Append(std::move(entry));
     if (pos.has_value()) ++*appends_;
     return pos;
