@@ -6,13 +6,6 @@
 
 namespace logact {
 
-Digest& Digest::AddInt(int64_t value) {
-  // Little-endian bytes of the two's-complement value: independent of the host.
-  const auto bits = static_cast<uint64_t>(value);
-  for (int i = 0; i < 8; ++i) AddByte(static_cast<uint8_t>(bits >> (8 * i)));
-  return *this;
-}
-
 Digest& Digest::AddString(std::string_view bytes) {
   AddInt(static_cast<int64_t>(bytes.size()));
   return AddBytes(bytes);

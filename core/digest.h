@@ -29,7 +29,19 @@ class Digest {
   static constexpr uint64_t kOffsetBasis = 0xcbf29ce484222325ull;
   static constexpr uint64_t kPrime = 0x100000001b3ull;
 
-  Digest& AddInt(int64_t value);
+  // Feeds the 8 little-endian bytes of the two's-complement value.
+  Digest& AddInt(int64_t value) {
+    // Independent of the host. Feeding a zero byte is h -> h * P, so the
+    // zero bytes above the highest non-zero one fold into one multiply by
+    // P^k: the same hash with 1-2 dependent multiplies instead of 8 for the
+    // small counts and positions that most calls feed.
+    int fed = 0;
+    for (auto rest = static_cast<uint64_t>(value); rest != 0; rest >>= 8, ++fed) {
+      AddByte(static_cast<uint8_t>(rest));
+    }
+    hash_ *= kPrimePowers[static_cast<size_t>(8 - fed)];
+    return *this;
+  }
   Digest& AddBool(bool value) { return AddInt(value ? 1 : 0); }
   // Feeds the length, then the bytes.
   Digest& AddString(std::string_view bytes);
@@ -42,6 +54,16 @@ class Digest {
   std::string Hex() const;
 
  private:
+  static constexpr std::array<uint64_t, 9> kPrimePowers = [] {
+    std::array<uint64_t, 9> powers{};
+    uint64_t power = 1;
+    for (uint64_t& p : powers) {
+      p = power;
+      power *= kPrime;
+    }
+    return powers;
+  }();
+
   void AddByte(uint8_t byte) {
     hash_ ^= byte;
     hash_ *= kPrime;

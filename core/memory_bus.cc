@@ -1,7 +1,6 @@
 // MemoryBus: see core/memory_bus.h.
 #include "core/memory_bus.h"
 
-#include <algorithm>
 #include <string>
 
 #include "core/access_control.h"
@@ -56,19 +55,6 @@ Result<Page> MemoryBus::Poll(Position start, TypeFilter filter, size_t max) cons
   }
   LOGACT_ASSERT_LE(page.entries.size(), max);
   return page;
-}
-
-std::span<const Entry> MemoryBus::StoredRun(Position start, Position end) const {
-  LOGACT_ASSERT_LE(0, start);
-  LOGACT_ASSERT_LE(start, end);
-  // MemoryBus's own tail: a subclass may report a shorter one (tests), and
-  // the caller's `end` comes from that.
-  LOGACT_ASSERT_LE(end, MemoryBus::Tail());
-  if (start == end) return {};
-  const std::vector<Entry>& chunk = chunks_[static_cast<size_t>(start) >> kChunkShift];
-  const size_t first = static_cast<size_t>(start) & (kChunkEntries - 1);
-  const size_t count = std::min(chunk.size() - first, static_cast<size_t>(end - start));
-  return std::span<const Entry>(chunk.data() + first, count);
 }
 
 Status MemoryBus::ForEachEntry(Position* played, Position end, TypeFilter filter,

@@ -13,10 +13,13 @@
 // besides the calls is the Clock, read once per Append.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "core/agent_bus.h"
+#include "core/assert.h"
 #include "core/clock.h"
 
 namespace logact {
@@ -41,7 +44,18 @@ class MemoryBus : public AgentBus {
   Status ForEachEntry(Position* played, Position end, TypeFilter filter,
                       const std::function<void(const Entry&)>& visit) const override;
   // Up to the end of start's chunk.
-  std::span<const Entry> StoredRun(Position start, Position end) const override;
+  std::span<const Entry> StoredRun(Position start, Position end) const override {
+    LOGACT_ASSERT_LE(0, start);
+    LOGACT_ASSERT_LE(start, end);
+    // MemoryBus's own tail: a subclass may report a shorter one (tests), and
+    // the caller's `end` comes from that.
+    LOGACT_ASSERT_LE(end, MemoryBus::Tail());
+    if (start == end) return {};
+    const std::vector<Entry>& chunk = chunks_[static_cast<size_t>(start) >> kChunkShift];
+    const size_t first = static_cast<size_t>(start) & (kChunkEntries - 1);
+    const size_t count = std::min(chunk.size() - first, static_cast<size_t>(end - start));
+    return std::span<const Entry>(chunk.data() + first, count);
+  }
 
   // Reserves room for the type index of `entries` entries. A hint only.
   void Reserve(size_t entries);

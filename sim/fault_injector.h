@@ -228,7 +228,9 @@ class CrashPointBus final : public AgentBus {
     return inner_->ForEachEntry(played, end, filter, visit);
   }
   std::span<const Entry> StoredRun(Position start, Position end) const override {
-    return inner_->StoredRun(start, end);
+    // Like Tail(): what inner would answer, without the forwarding chain.
+    return storage_ != nullptr ? storage_->MemoryBus::StoredRun(start, end)
+                               : inner_->StoredRun(start, end);
   }
   // True once this incarnation died at an append.
   bool crashed() const { return crashed_; }
