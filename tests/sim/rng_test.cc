@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include <boost/test/unit_test.hpp>
@@ -96,6 +97,51 @@ BOOST_AUTO_TEST_CASE(UniformIsUnbiased) {
   // A bound just above 2^63 rejects almost half of the raw draws; results stay in range.
   const uint64_t big = (uint64_t{1} << 63) + 1;
   for (int i = 0; i < 1000; ++i) BOOST_REQUIRE(rng.Uniform(big) < big);
+}
+
+// Replays a script of raw draws (each once, in order).
+class ScriptedRandom final : public Random {
+ public:
+  explicit ScriptedRandom(std::vector<uint64_t> draws) : draws_(std::move(draws)) {}
+  uint64_t NextU64() override {
+    BOOST_REQUIRE(next_ < draws_.size());
+    return draws_[next_++];
+  }
+  size_t used() const { return next_; }
+
+ private:
+  std::vector<uint64_t> draws_;
+  size_t next_ = 0;
+};
+
+// Goal: Uniform rejects exactly the raw draws below 2^64 mod bound and maps
+// the others to draw % bound (the values traces depend on), including the
+// draws below the bound, where the threshold has to be computed. Method:
+// scripted draws around the threshold for a small bound (2^64 mod 3 = 1) and
+// a bound past 2^63 (2^64 mod (2^63 + 1) = 2^63 - 1).
+BOOST_AUTO_TEST_CASE(UniformRejectsExactlyTheDrawsBelowTheThreshold) {
+  struct Case {
+    uint64_t bound;
+    std::vector<uint64_t> draws;
+    uint64_t expected;
+    size_t used;
+  };
+  const uint64_t half = uint64_t{1} << 63;
+  const Case cases[] = {
+      {3, {0, 0, 5}, 2, 3},  // 0 < threshold 1: rejected twice
+      {3, {1}, 1, 1},        // the threshold itself is accepted
+      {3, {2}, 2, 1},        // below the bound, above the threshold
+      {3, {UINT64_MAX}, UINT64_MAX % 3, 1},
+      {half + 1, {half - 2, 7, half - 1}, half - 1, 3},  // 7 and 2^63 - 2 < 2^63 - 1
+      {half + 1, {half + 1}, 0, 1},
+      {half + 1, {UINT64_MAX}, UINT64_MAX % (half + 1), 1},
+      {1, {0}, 0, 1},
+  };
+  for (const Case& c : cases) {
+    ScriptedRandom random(c.draws);
+    BOOST_TEST(random.Uniform(c.bound) == c.expected, "bound " << c.bound);
+    BOOST_TEST(random.used() == c.used, "bound " << c.bound);
+  }
 }
 
 // Goal: UniformInRange covers both ends of a closed range and nothing outside.
