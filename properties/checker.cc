@@ -85,7 +85,7 @@ class CheckerImpl {
     }
     const int64_t line = ++records_ + 1;  // the header is line 1
     if (const auto* effect = std::get_if<traces::EffectRecord>(&record)) {
-      OnEffect(*effect, line);
+      OnEffect(traces::ViewOf(*effect), line);
     } else if (const auto* state = std::get_if<traces::StateRecord>(&record)) {
       safety_.OnState(*state, line);
       recovery_.OnState(*state, line);
@@ -98,6 +98,11 @@ class CheckerImpl {
   void OnEntryRecord(const Entry& entry) {
     const int64_t line = ++records_ + 1;  // the header is line 1
     OnEntry(entry, line);
+  }
+
+  void OnEffectRecord(const traces::EffectView& effect) {
+    const int64_t line = ++records_ + 1;  // the header is line 1
+    OnEffect(effect, line);
   }
 
   Report Finish() {
@@ -130,7 +135,7 @@ class CheckerImpl {
   void OnIntent(const Entry& entry, int64_t line);
   void OnDecision(const Entry& entry, int64_t line);
   void OnResult(const Entry& entry, int64_t line);
-  void OnEffect(const traces::EffectRecord& effect, int64_t line);
+  void OnEffect(const traces::EffectView& effect, int64_t line);
 
   Reporter reporter_;
   LogState log_;
@@ -178,7 +183,8 @@ void CheckerImpl::OnEntry(const Entry& entry, int64_t line) {
   }
   // Effects that named this position before it was on the log.
   for (auto& waiting : references_.TakeWaiting(entry, line, &reporter_)) {
-    execution_.OnEffect(log_.FindIntent(entry.pos), waiting.effect, waiting.line, &reporter_);
+    execution_.OnEffect(log_.FindIntent(entry.pos), traces::ViewOf(waiting.effect), waiting.line,
+                        &reporter_);
   }
 }
 
@@ -211,7 +217,7 @@ void CheckerImpl::OnResult(const Entry& entry, int64_t line) {
   driver_.OnResolved(*intent);
 }
 
-void CheckerImpl::OnEffect(const traces::EffectRecord& effect, int64_t line) {
+void CheckerImpl::OnEffect(const traces::EffectView& effect, int64_t line) {
   ++effects_;
   // The families report under different invariants, so the order in which
   // they judge the effect changes neither the report nor its order.
@@ -247,6 +253,11 @@ void InvariantChecker::OnRecord(const traces::TraceRecord& record) {
 void InvariantChecker::OnEntry(const Entry& entry) {
   LOGACT_ASSERT(impl_ != nullptr);
   impl_->OnEntryRecord(entry);
+}
+
+void InvariantChecker::OnEffect(const traces::EffectView& effect) {
+  LOGACT_ASSERT(impl_ != nullptr);
+  impl_->OnEffectRecord(effect);
 }
 
 Report InvariantChecker::Finish() {

@@ -89,6 +89,9 @@ class InvariantChecker : public traces::TraceSink {
   // Judges an entry record exactly as OnRecord would, reading it in place.
   // REQUIRES: Finish() has not been called (asserted).
   void OnEntry(const Entry& entry) override;
+  // Likewise for an effect record.
+  // REQUIRES: Finish() has not been called (asserted).
+  void OnEffect(const traces::EffectView& effect) override;
 
   // Ends the trace: judges what needed the whole trace and returns the report.
   // REQUIRES: called once (asserted).

@@ -119,7 +119,7 @@ class ReferenceInvariants {
                        Reporter* reporter);
   // The intent an effect names, or null. An effect naming a position at or
   // beyond the tail is kept until that position is filled (see TakeWaiting).
-  IntentState* ResolveEffect(const traces::EffectRecord& effect, int64_t line, LogState* log,
+  IntentState* ResolveEffect(const traces::EffectView& effect, int64_t line, LogState* log,
                              Reporter* reporter);
   // Called for every accepted entry: returns the effects that were waiting for
   // it if it is an intent, and reports them if it is not.
@@ -153,7 +153,7 @@ class DecisionInvariants {
 // EXE-VISIBLE, EXE-COMMITTED, EXE-ONCE, EXE-FAITHFUL, RES-MATCH.
 class ExecutionInvariants {
  public:
-  void OnEffect(IntentState* intent, const traces::EffectRecord& effect, int64_t line,
+  void OnEffect(IntentState* intent, const traces::EffectView& effect, int64_t line,
                 Reporter* reporter);
   // After the intent's decision was set.
   void OnDecided(IntentState* intent, Reporter* reporter);
@@ -182,7 +182,7 @@ class SafetyInvariants {
   ~SafetyInvariants();
   // `intent_action` (may be null): the shared action of the intent the
   // effect names, kept instead of a copy when it is exactly the effect's.
-  void OnEffect(const traces::EffectRecord& effect,
+  void OnEffect(const traces::EffectView& effect,
                 const std::shared_ptr<const Action>* intent_action, int64_t line,
                 Reporter* reporter);
   void OnState(const traces::StateRecord& state, int64_t line);

@@ -16,7 +16,7 @@ std::string IntentName(const IntentState& intent) { return "intent " + std::to_s
 
 }  // namespace
 
-void ExecutionInvariants::OnEffect(IntentState* intent, const traces::EffectRecord& effect,
+void ExecutionInvariants::OnEffect(IntentState* intent, const traces::EffectView& effect,
                                    int64_t line, Reporter* reporter) {
   const Action& action = *intent->action;
   if (effect.action.tool != action.tool || effect.action.args != action.args) {

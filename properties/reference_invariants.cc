@@ -20,12 +20,12 @@ IntentState* ReferenceInvariants::Resolve(const Entry& entry, Position named, in
   return nullptr;
 }
 
-IntentState* ReferenceInvariants::ResolveEffect(const traces::EffectRecord& effect, int64_t line,
+IntentState* ReferenceInvariants::ResolveEffect(const traces::EffectView& effect, int64_t line,
                                                 LogState* log, Reporter* reporter) {
   if (effect.intent >= log->tail) {
     // Not on the log yet: an intent appended later makes this an effect
     // before its intent (EXE-VISIBLE); anything else is a bad reference.
-    waiting_[effect.intent].push_back(WaitingEffect{effect, line});
+    waiting_[effect.intent].push_back(WaitingEffect{traces::RecordOf(effect), line});
     return nullptr;
   }
   IntentState* intent = log->FindIntent(effect.intent);

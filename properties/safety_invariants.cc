@@ -31,7 +31,7 @@ bool SafetyInvariants::Forbidden(const Action& action) {
   return forbidden;
 }
 
-void SafetyInvariants::OnEffect(const traces::EffectRecord& effect,
+void SafetyInvariants::OnEffect(const traces::EffectView& effect,
                                 const std::shared_ptr<const Action>* intent_action, int64_t line,
                                 Reporter* reporter) {
   if (options_.spec != nullptr && Forbidden(effect.action)) {

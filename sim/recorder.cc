@@ -16,6 +16,10 @@ void EmitEntry(const std::vector<traces::TraceSink*>& sinks, const Entry& entry)
   for (traces::TraceSink* sink : sinks) sink->OnEntry(entry);
 }
 
+void EmitEffect(const std::vector<traces::TraceSink*>& sinks, const traces::EffectView& effect) {
+  for (traces::TraceSink* sink : sinks) sink->OnEffect(effect);
+}
+
 RecordingBus::RecordingBus(std::unique_ptr<AgentBus> inner, const Clock* clock,
                            std::vector<traces::TraceSink*> sinks,
                            const std::vector<Action>* injected)
@@ -195,16 +199,21 @@ Result<ToolOutcome> RecordingEnvironment::Execute(const ToolCall& call) {
   if (verdict.forbidden) ++facts_.forbidden_effects;
   if (verdict.injected) ++facts_.injected_effects;
   if (!sinks_.empty()) {
-    traces::EffectRecord effect;
-    effect.ts = clock_->NowMs();
-    effect.intent = call.intent;
-    effect.executor = executor_;
-    effect.action = *call.action;
+    // The sinks read the executor's action in place (TraceSink::OnEffect):
+    // copying it and its arguments into an EffectRecord for every effect was
+    // a visible part of recording a run. The key's JSON object is kept from
+    // one effect to the next, its string assigned in place.
+    const Json* extra = &no_extra_;
     if (!call.idempotency_key.empty()) {
-      effect.extra = Json::object();
-      effect.extra[std::string(traces::kFieldIdempotencyKey)] = call.idempotency_key;
+      if (!idempotency_extra_.is_object()) {
+        idempotency_extra_ = Json::object();
+        idempotency_extra_[std::string(traces::kFieldIdempotencyKey)] = "";
+      }
+      idempotency_extra_.begin()->get_ref<std::string&>() = call.idempotency_key;
+      extra = &idempotency_extra_;
     }
-    EmitRecord(sinks_, traces::TraceRecord(std::move(effect)));
+    EmitEffect(sinks_,
+               traces::EffectView{clock_->NowMs(), call.intent, executor_, *call.action, *extra});
   }
   return outcome;
 }

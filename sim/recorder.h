@@ -38,6 +38,8 @@ namespace logact::sim {
 void EmitRecord(const std::vector<traces::TraceSink*>& sinks, const traces::TraceRecord& record);
 // Feeds one entry record to every sink, in order (TraceSink::OnEntry: no copy).
 void EmitEntry(const std::vector<traces::TraceSink*>& sinks, const Entry& entry);
+// Feeds one effect record to every sink, in order (TraceSink::OnEffect: no copy).
+void EmitEffect(const std::vector<traces::TraceSink*>& sinks, const traces::EffectView& effect);
 
 // What the appended entries say, kept up to date on every append.
 struct BusFacts {
@@ -152,6 +154,8 @@ class RecordingEnvironment final : public ToolEnvironment {
   const std::vector<Action>* injected_;
   std::vector<std::pair<Action, Verdict>> verdicts_;
   EnvironmentFacts facts_;
+  const Json no_extra_;     // an effect record's extra without an idempotency key: null
+  Json idempotency_extra_;  // {"idempotency_key": ...}, reused for every effect that has one
 };
 
 }  // namespace logact::sim

@@ -56,6 +56,23 @@ struct StateRecord {
 
 using TraceRecord = std::variant<Entry, EffectRecord, FaultRecord, RestartRecord, StateRecord>;
 
+// An effect record's fields, borrowed for one call: how the simulator reports
+// an effect without copying the action (and its JSON arguments) into an
+// EffectRecord first. `action` may be the very object the executor ran.
+struct EffectView {
+  int64_t ts = 0;
+  Position intent = kNoPosition;
+  const std::string& executor;
+  const Action& action;
+  const Json& extra;
+};
+inline EffectView ViewOf(const EffectRecord& effect) {
+  return EffectView{effect.ts, effect.intent, effect.executor, effect.action, effect.extra};
+}
+inline EffectRecord RecordOf(const EffectView& effect) {
+  return EffectRecord{effect.ts, effect.intent, effect.executor, effect.action, effect.extra};
+}
+
 struct TraceHeader {
   int64_t version = 1;
   std::optional<uint64_t> seed;
@@ -78,6 +95,10 @@ class TraceSink {
   // that entry in place instead of the simulator copying every entry into a
   // record first. `entry` is valid for the call only.
   virtual void OnEntry(const Entry& entry) { OnRecord(TraceRecord(entry)); }
+  // An effect record: the same as OnRecord(TraceRecord(RecordOf(effect))),
+  // which is what the default does; the trace writer and the checker read
+  // the borrowed fields instead. `effect` is valid for the call only.
+  virtual void OnEffect(const EffectView& effect) { OnRecord(TraceRecord(RecordOf(effect))); }
 };
 
 }  // namespace logact::traces

@@ -67,7 +67,7 @@ void AppendKind(std::string_view kind, std::string* out) {
   AppendJsonString(kind, out);
 }
 
-void EncodeEffect(const EffectRecord& effect, std::string* out) {
+void EncodeEffect(const EffectView& effect, std::string* out) {
   AppendKind(kKindEffect, out);
   AppendIntField(kFieldTs, effect.ts, out);
   AppendIntField(kFieldIntent, effect.intent, out);
@@ -149,7 +149,7 @@ void EncodeRecord(const TraceRecord& record, std::string* out) {
     EncodeEntry(*entry, /*kind_field=*/true, out);
     out->push_back('\n');
   } else if (const auto* effect = std::get_if<EffectRecord>(&record)) {
-    EncodeEffect(*effect, out);
+    EncodeEffect(ViewOf(*effect), out);
   } else if (const auto* fault = std::get_if<FaultRecord>(&record)) {
     EncodeFault(*fault, out);
   } else if (const auto* restart = std::get_if<RestartRecord>(&record)) {
@@ -190,6 +190,14 @@ void TraceWriter::OnEntry(const Entry& entry) {
   // EncodeRecord's entry branch, on the entry itself.
   EncodeEntry(entry, /*kind_field=*/true, &buffer_);
   buffer_.push_back('\n');
+  ++records_;
+  FlushIfLarge();
+}
+
+void TraceWriter::OnEffect(const EffectView& effect) {
+  LOGACT_ASSERT(header_written_);
+  LOGACT_ASSERT(!closed_);
+  EncodeEffect(effect, &buffer_);  // EncodeRecord's effect branch, on the borrowed fields
   ++records_;
   FlushIfLarge();
 }

@@ -58,8 +58,9 @@ class TraceWriter : public TraceSink {
   // REQUIRES: OnHeader is called once, before any OnRecord (asserted).
   void OnHeader(const TraceHeader& header) override;
   void OnRecord(const TraceRecord& record) override;
-  // Writes exactly what OnRecord(TraceRecord(entry)) writes, without the copy.
+  // Write exactly what OnRecord of the record writes, without the copy.
   void OnEntry(const Entry& entry) override;
+  void OnEffect(const EffectView& effect) override;
 
   // In-memory writers: the encoded trace. File writers: the unflushed tail only.
   const std::string& text() const { return buffer_; }

@@ -1,8 +1,9 @@
 // The recorders (sim/recorder.h) hand the trace sinks the entries the bus
-// stores, in place (TraceSink::OnEntry), instead of a copy of each. Sinks that
-// read them in place (the trace writer, the checker) must see exactly what a
-// sink given copies (the default OnEntry, which wraps the entry into a record)
-// sees: same records, same bytes, same report. The runs use every storage
+// stores and the actions the executor runs, in place (TraceSink::OnEntry and
+// OnEffect), instead of a copy of each. Sinks that read them in place (the
+// trace writer, the checker) must see exactly what a sink given copies (the
+// defaults, which wrap them into records) sees: same records, same bytes,
+// same report. The runs use every storage
 // backend the simulator picks (memory without storage faults, simulated
 // storage with them, whose unacknowledged appends are recorded later).
 #include <boost/test/unit_test.hpp>
@@ -25,7 +26,7 @@ using Collect = traces::RecordCollector;
 
 struct Run {
   Collect copies;
-  traces::TraceWriter in_place;  // overrides OnEntry
+  traces::TraceWriter in_place;  // overrides OnEntry and OnEffect
   Json online_report;            // the checker fed in place, during the run
 };
 
@@ -48,12 +49,15 @@ void Simulate(const std::string& scenario, uint64_t seed, const std::string& fau
 
 BOOST_AUTO_TEST_SUITE(Recorder)
 
-// Goal: entries read in place give the trace and the report that copies give.
+// Goal: entries and effects read in place give the trace and the report that
+// copies give.
 // Method: one run feeds a copying sink, the trace writer and the checker;
 // the copies are then encoded by OnRecord and checked by OnRecord, and both
 // results are compared with the in-place ones byte for byte.
 BOOST_AUTO_TEST_CASE(SinksReadingEntriesInPlaceSeeWhatCopiesSee) {
   int64_t entries = 0;
+  int64_t effects = 0;
+  int64_t keyed_effects = 0;  // with an idempotency key in extra
   for (const char* scenario : {"bank-pay-bill", "hot-swap"}) {
     for (const char* faults : {"none", "heavy", "swarm"}) {
       for (uint64_t seed = 1; seed <= 3; ++seed) {
@@ -68,6 +72,10 @@ BOOST_AUTO_TEST_CASE(SinksReadingEntriesInPlaceSeeWhatCopiesSee) {
           from_copies.OnRecord(record);
           checker.OnRecord(record);
           entries += std::holds_alternative<Entry>(record) ? 1 : 0;
+          if (const auto* effect = std::get_if<traces::EffectRecord>(&record)) {
+            ++effects;
+            keyed_effects += effect->extra.is_object() ? 1 : 0;
+          }
         }
         const std::string where =
             std::string(scenario) + " faults " + faults + " seed " + std::to_string(seed);
@@ -78,6 +86,8 @@ BOOST_AUTO_TEST_CASE(SinksReadingEntriesInPlaceSeeWhatCopiesSee) {
     }
   }
   BOOST_TEST(entries > 1000);
+  BOOST_TEST(effects > 50);
+  BOOST_TEST(keyed_effects > 0);
 }
 
 // Goal: the writer's OnEntry writes what OnRecord writes for the same entry,
@@ -96,6 +106,28 @@ BOOST_AUTO_TEST_CASE(WriterOnEntryMatchesOnRecord) {
   by_entry.OnEntry(entry);
   BOOST_TEST(by_record.text() == by_entry.text());
   BOOST_TEST(by_entry.records() == 1u);
+}
+
+// Goal: the writer's OnEffect writes what OnRecord writes for the same effect,
+// with arguments that need escaping and extra fields beside the key.
+BOOST_AUTO_TEST_CASE(WriterOnEffectMatchesOnRecord) {
+  traces::EffectRecord effect;
+  effect.ts = 42;
+  effect.intent = 7;
+  effect.executor = "executor/x0";
+  effect.action.tool = "send_money";
+  effect.action.args = Json{{"recipient", "GB\"29\"\n"}, {"amount", 1.5}, {"n", -3}};
+  effect.extra = Json{{"idempotency_key", "k-7"}, {"zeta", Json::array({1, "two"})}};
+  traces::TraceWriter by_record;
+  traces::TraceWriter by_view;
+  traces::TraceHeader header;
+  by_record.OnHeader(header);
+  by_view.OnHeader(header);
+  by_record.OnRecord(traces::TraceRecord(effect));
+  by_view.OnEffect(traces::ViewOf(effect));
+  BOOST_TEST(by_record.text() == by_view.text());
+  BOOST_TEST(by_view.records() == 1u);
+  BOOST_TEST((traces::RecordOf(traces::ViewOf(effect)) == effect));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
