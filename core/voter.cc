@@ -133,15 +133,17 @@ VoteDecision LlmVotingLogic::Judge(Position pos, const IntentPayload& intent) {
   // five times over (same bytes).
   const std::string index = std::to_string(pos);
   const std::string& action_text = ActionText(intent.action);
-  std::string prompt;
+  if (request_.messages.size() != 1) {
+    request_.caller = principal_;
+    request_.messages.assign(1, LlmMessage{"user", "", -1});
+  }
+  std::string& prompt = request_.messages.front().text;
+  prompt.clear();
   prompt.reserve(32 + index.size() + intent.driver.size() + kProposes.size() + action_text.size() +
                  kQuestion.size());
   prompt.append("Intent ").append(index).append(" of driver ").append(intent.driver);
   prompt.append(kProposes).append(action_text).append(kQuestion);
-  LlmRequest request;
-  request.caller = principal_;
-  request.messages.push_back({"user", std::move(prompt)});
-  Result<LlmReply> reply = llm_->Complete(request);
+  Result<LlmReply> reply = llm_->Complete(request_);
   VoteDecision decision;
   if (!reply.has_value()) {
     decision.reason = "llm failed: " + reply.error().ToString();

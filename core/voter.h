@@ -88,6 +88,9 @@ class LlmVotingLogic : public VotingLogic {
 
   std::string principal_;
   Llm* llm_;
+  // The one-message request of every Judge, rebuilt in place each time: a
+  // new LlmRequest allocated its deque and the prompt's buffer per intent.
+  LlmRequest request_;
 };
 
 struct VoterOptions {
