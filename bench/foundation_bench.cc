@@ -30,6 +30,24 @@
 // its next id, token counts read 8 bytes at a time. Target still NOT met
 // (~1.6x short); left: driver 23%, voters 21%, executor 17%, freeing the log
 // 8%, decider 7%, recording scheduling choices 6%, checker 5%.
+// 2026-11-28, later (jemalloc; the session-start binary 1678625 and the new
+// one run alternately, 3 rounds, medians of 5 repetitions, load 0.4-0.8):
+// bank with online check 859k / 860k / 893k -> 1,067k / 1,025k / 1,074k
+// entries/s, without sinks 1.02-1.08M -> 1.12-1.21M, bare append loop
+// 10.4-11.4M: target MET, thinly (this machine drifts by up to ~15% over a
+// day for every binary; 1678625 itself gave 1,002k at 10:05 and 853-897k at
+// 10:20). Instructions per run (callgrind): 1,314M at 02a4ba4 -> 872M at
+// 1678625 -> 748M. Since 02a4ba4: jemalloc; entries and effects reach the
+// sinks in place (TraceSink::OnEntry/OnEffect); Append(Entry&&) hands the
+// entry down the simulator's three bus layers; PlayLog reads entries in
+// place (AgentBus::StoredRun); the scheduler asks HasWork() only of
+// components at the tail and caches Stopped()/played(); scheduling choices
+// are recorded only for the shrinker; voters, decider and executor share
+// intents and policies (core/shared_actions.h, core/position_map.h); the
+// driver's conversation digest is memoised (core/digest.h); Random::Uniform
+// divides once. Left (perf, flat): scheduler loop ~10%, string copies and
+// compares ~13%, the driver's conversation ~8%, checker ~7%, freeing the
+// log ~4%.
 // Check: ParseOnly 248k records/s (4.19 s CPU),
 // CheckTrace (now through CheckTraceFile, as `logact check`) 154k records/s
 // (6.76 s CPU) on 1,040,003 records: 1.61x parse-only, was 1.90x when
@@ -41,7 +59,8 @@
 // else. Medians of 3 (--benchmark_repetitions=3, load 5-6), CPU on 1,040,003
 // records: ParseOnly 4.09 s, DecodeOnly 1.57 s, CheckTrace 1.99 s (was 6.28 s
 // in a run of the old build an hour before, load 3): check = 0.49x
-// parse-only (target 1.5x met) and 1.27x decode-only.
+// parse-only (target 1.5x met) and 1.27x decode-only. 2026-11-28 (load
+// 0.7): ParseOnly 1.97 s, DecodeOnly 0.65 s, CheckTrace 0.83 s (0.42x, 1.28x).
 #include <benchmark/benchmark.h>
 
 #include <unistd.h>
